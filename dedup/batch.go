@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"sync"
@@ -35,7 +36,7 @@ func (d *Detector) AddBatch(stories []Story) ([]Result, error) {
 				failed = fmt.Errorf("story %d: %w", lo+i, errs[i])
 				break
 			}
-			r, job, err := d.addPrepared(prep[i])
+			r, job, err := d.addPrepared(context.Background(), prep[i])
 			if err != nil {
 				failed = fmt.Errorf("story %d: %w", lo+i, err)
 				break

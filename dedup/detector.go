@@ -3,6 +3,7 @@ package dedup
 import (
 	"cmp"
 	"container/heap"
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -79,6 +80,12 @@ type Detector struct {
 	queue    storyHeap
 	newest   time.Time // latest publication time seen
 	first    time.Time // first publication time seen
+
+	// Shared detectors only (see NewSharedDetector).
+	store Store
+	epoch string
+	pos   uint64        // last log position applied
+	ttl   time.Duration // expiry of log entries
 }
 
 // storyRec is a story held by the detector.
@@ -203,13 +210,28 @@ func truncateID(id string) string {
 // Add compares a story with the stories held and adds it. It returns the
 // verdict, or an error (wrapping ErrEmptyID, ErrBadID, ErrDuplicateID,
 // ErrEmptyText, ErrTooLarge, ErrBadTime or ErrUnknownLanguage) and leaves
-// the detector unchanged.
+// the detector unchanged. A detector that shares a Store can also return the
+// store's errors; see AddContext.
 func (d *Detector) Add(s Story) (Result, error) {
+	return d.AddContext(context.Background(), s)
+}
+
+// AddContext is Add with a context that bounds the work with the detector's
+// Store, if it has one (see NewSharedDetector); a detector without a store
+// does not use ctx.
+//
+// When the store fails, AddContext returns an error wrapping ErrStore (or
+// ErrStoreReset) and the detector is unchanged; the story is not added, or,
+// when the connection was lost after the store took it, it is in the store
+// and reaches every detector with their next operation. Adding it again
+// then gives its verdict, or ErrDuplicateID if it was in the store after
+// all; it is never added twice or in part.
+func (d *Detector) AddContext(ctx context.Context, s Story) (Result, error) {
 	p, err := d.prepare(s)
 	if err != nil {
 		return Result{}, err
 	}
-	r, job, err := d.addPrepared(p)
+	r, job, err := d.addPrepared(ctx, p)
 	if err != nil {
 		return Result{}, err
 	}
@@ -221,11 +243,22 @@ func (d *Detector) Add(s Story) (Result, error) {
 // learning anything from it. The story's id may be one the detector holds;
 // that story is then left out of the comparison.
 func (d *Detector) Query(s Story) (Result, error) {
+	return d.QueryContext(context.Background(), s)
+}
+
+// QueryContext is Query with a context that bounds the work with the
+// detector's Store: a shared detector first applies what other detectors
+// added. A detector without a store does not use ctx.
+func (d *Detector) QueryContext(ctx context.Context, s Story) (Result, error) {
 	p, err := d.prepare(s)
 	if err != nil {
 		return Result{}, err
 	}
 	d.mu.Lock()
+	if err := d.syncLocked(ctx); err != nil {
+		d.mu.Unlock()
+		return Result{}, err
+	}
 	f := d.features(p)
 	dec := d.decide(p, f, s.ID)
 	r, job := d.result(p, f, dec, nil)
@@ -235,15 +268,18 @@ func (d *Detector) Query(s Story) (Result, error) {
 }
 
 // addPrepared decides and inserts under the lock.
-func (d *Detector) addPrepared(p *prepared) (Result, *passageJob, error) {
+func (d *Detector) addPrepared(ctx context.Context, p *prepared) (Result, *passageJob, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.store != nil {
+		return d.addShared(ctx, p)
+	}
 	if _, ok := d.stories[p.story.ID]; ok {
 		return Result{}, nil, storyErr(p.story.ID, ErrDuplicateID, "the detector already holds a story with this id")
 	}
 	f := d.features(p)
 	dec := d.decide(p, f, "")
-	rec := d.insert(p, f, dec)
+	rec := d.insert(p, f, dec, d.seq+1)
 	r, job := d.result(p, f, dec, rec)
 	d.evict()
 	return r, job, nil
@@ -427,12 +463,14 @@ func lineHashes(lines []textLine) []uint64 {
 	return out
 }
 
-// insert adds a decided story to the detector. The caller holds d.mu.
-func (d *Detector) insert(p *prepared, f *features, dec decision) *storyRec {
-	d.seq++
+// insert adds a decided story to the detector with sequence number seq,
+// which must be above every sequence number used before. The caller holds
+// d.mu.
+func (d *Detector) insert(p *prepared, f *features, dec decision, seq uint64) *storyRec {
+	d.seq = seq
 	s := p.story
 	rec := &storyRec{
-		seq:       d.seq,
+		seq:       seq,
 		id:        s.ID,
 		text:      s.Text,
 		title:     s.Title,
@@ -530,16 +568,28 @@ func (d *Detector) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minha
 // Remove removes the story with the given id and everything learned from
 // it, except the site boilerplate learned from its lines. Its cluster keeps
 // its id while other members remain. It returns an error wrapping
-// ErrNotFound when the detector does not hold the id.
+// ErrNotFound when the detector does not hold the id. A shared detector
+// removes the story from every detector sharing its store, and can return
+// the store's errors (see RemoveContext).
 func (d *Detector) Remove(id string) error {
+	return d.RemoveContext(context.Background(), id)
+}
+
+// RemoveContext is Remove with a context that bounds the work with the
+// detector's Store. When the store fails it returns an error wrapping
+// ErrStore or ErrStoreReset, and the story is either still held everywhere
+// or removed everywhere with the next operation of each detector.
+func (d *Detector) RemoveContext(ctx context.Context, id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.store != nil {
+		return d.removeShared(ctx, id)
+	}
 	rec, ok := d.stories[id]
 	if !ok {
 		return storyErr(id, ErrNotFound, "no such story")
 	}
-	heap.Remove(&d.queue, rec.heapIdx)
-	d.drop(rec)
+	d.remove(rec)
 	return nil
 }
 

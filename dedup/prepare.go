@@ -67,6 +67,13 @@ func (d *Detector) prepare(s Story) (*prepared, error) {
 	if err := d.validate(s); err != nil {
 		return nil, err
 	}
+	return d.analyse(s)
+}
+
+// analyse analyses the text of a story. A story that another detector
+// sharing the store checked is analysed without being checked again, as the
+// checks that depend on the clock could now give another answer.
+func (d *Detector) analyse(s Story) (*prepared, error) {
 	lang := s.Language
 	if lang == "" {
 		lang = d.cfg.Language

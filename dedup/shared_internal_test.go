@@ -1,0 +1,134 @@
+package dedup
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLogEntryRoundTrip(t *testing.T) {
+	entries := []logEntry{
+		{op: opAdd, nonce: 1, story: Story{ID: "a", Text: "text", Title: "t", Source: "s", Language: "fr",
+			Time: time.Date(2021, 12, 25, 14, 0, 0, 5, time.UTC)}, kind: New},
+		{op: opAdd, nonce: 2, story: Story{ID: "b", Text: "x"}, kind: Copy, clusterKey: 7, clusterID: "a"},
+		{op: opAdd, nonce: 3, story: Story{ID: "c", Text: "\x00\xff"}, kind: SameStory, clusterKey: 1 << 40, clusterID: "a"},
+		{op: opRemove, nonce: 4, story: Story{ID: "a"}},
+	}
+	for _, want := range entries {
+		var got logEntry
+		require.NoError(t, got.decode(want.encode()))
+		assert.Equal(t, want, got)
+	}
+}
+
+func TestLogEntryRejectsDamage(t *testing.T) {
+	good := (&logEntry{op: opAdd, nonce: 9, story: Story{ID: "b", Text: "some text"}, kind: Copy, clusterKey: 3, clusterID: "a"}).encode()
+	var l logEntry
+	for n := 0; n < len(good); n++ {
+		assert.Error(t, l.decode(good[:n]), "truncated to %d bytes", n)
+	}
+	for i := range good {
+		bad := append([]byte(nil), good...)
+		bad[i] ^= 0x40
+		assert.Error(t, l.decode(bad), "byte %d flipped", i)
+	}
+	assert.ErrorContains(t, l.decode(append(append([]byte(nil), good...), 0)), "checksum")
+	v2 := append([]byte(nil), good...)
+	v2[len(logMagic)] = 2
+	assert.ErrorContains(t, l.decode(v2), "version 2")
+}
+
+func FuzzLogEntry(f *testing.F) {
+	f.Add((&logEntry{op: opAdd, nonce: 1, story: Story{ID: "a", Text: "t", Time: time.Unix(1, 0)}}).encode())
+	f.Add((&logEntry{op: opAdd, nonce: 2, story: Story{ID: "b", Text: "t"}, kind: SameStory, clusterKey: 1, clusterID: "a"}).encode())
+	f.Add((&logEntry{op: opRemove, nonce: 3, story: Story{ID: "a"}}).encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var l logEntry
+		if err := l.decode(b); err != nil {
+			return
+		}
+		var again logEntry
+		require.NoError(t, again.decode(l.encode()))
+		require.Equal(t, l, again)
+	})
+}
+
+// failingStore wraps a MemoryStore and fails its operations on demand.
+type failingStore struct {
+	MemoryStore
+	failAppend, failRead error
+}
+
+func (s *failingStore) Append(ctx context.Context, epoch string, pos uint64, entry []byte, ttl time.Duration) (bool, error) {
+	if s.failAppend != nil {
+		return false, s.failAppend
+	}
+	return s.MemoryStore.Append(ctx, epoch, pos, entry, ttl)
+}
+
+func (s *failingStore) Read(ctx context.Context, epoch string, after uint64, limit int) ([]Entry, uint64, error) {
+	if s.failRead != nil {
+		return nil, 0, s.failRead
+	}
+	return s.MemoryStore.Read(ctx, epoch, after, limit)
+}
+
+// A store that fails leaves the detector as it was, with an error that
+// says so.
+func TestSharedStoreFailures(t *testing.T) {
+	stories := newsroom(t)
+	s := &failingStore{}
+	d, err := NewSharedDetector(context.Background(), Config{Clock: fixedClock, Window: -1}, s)
+	require.NoError(t, err)
+	_, err = d.Add(stories[0].Story)
+	require.NoError(t, err)
+	before := snapshotOf(t, d)
+
+	broken := errors.New("connection reset by peer")
+	s.failAppend = broken
+	_, err = d.Add(stories[1].Story)
+	require.ErrorIs(t, err, ErrStore)
+	require.ErrorIs(t, err, broken)
+	assert.Contains(t, err.Error(), stories[1].ID)
+	require.ErrorIs(t, d.Remove(stories[0].ID), ErrStore)
+	assert.Equal(t, before, snapshotOf(t, d), "the detector is unchanged")
+	s.failAppend = nil
+
+	s.failRead = broken
+	_, err = d.Query(stories[1].Story)
+	require.ErrorIs(t, err, ErrStore)
+	require.ErrorIs(t, d.Sync(context.Background()), ErrStore)
+	_, err = NewSharedDetector(context.Background(), Config{Clock: fixedClock, Window: -1}, s)
+	require.ErrorIs(t, err, ErrStore)
+	s.failRead = nil
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = d.AddContext(ctx, stories[1].Story)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, before, snapshotOf(t, d))
+
+	r, err := d.Add(stories[1].Story)
+	require.NoError(t, err, "the store works again")
+	assert.Equal(t, stories[1].ID, r.ID)
+}
+
+// An entry that cannot be read stops the detector with an error naming its
+// position, rather than being skipped.
+func TestSharedBadEntry(t *testing.T) {
+	s := &MemoryStore{}
+	d, err := NewSharedDetector(context.Background(), Config{Clock: fixedClock}, s)
+	require.NoError(t, err)
+	_, epoch, err := s.Init(context.Background(), nil)
+	require.NoError(t, err)
+	ok, err := s.Append(context.Background(), epoch, 1, []byte("NDLOG garbage"), 0)
+	require.NoError(t, err)
+	require.True(t, ok)
+	err = d.Sync(context.Background())
+	require.ErrorIs(t, err, ErrStoreEntry)
+	assert.ErrorContains(t, err, "position 1")
+}
