@@ -63,4 +63,20 @@
 // given order; see Detector. With dated stories, the window (Config.Window,
 // 72 hours by default) bounds what is held: stories older than the newest
 // minus the window leave, with what was learned from them.
+//
+// # State across restarts and workers
+//
+// Detector.Save and Load (SaveFile and LoadFile, which write atomically)
+// keep a detector's whole state in a versioned, checksummed snapshot, so a
+// pipeline that restarts goes on where it stopped.
+//
+// Several workers share one state through a Store (NewSharedDetector): the
+// store keeps the ordered log of every worker's stories with the verdicts
+// they were given, and each worker's detector applies it, so the workers'
+// verdicts are those one detector would have given all their stories. A
+// story is appended only at the position after the last one its worker has
+// taken in, so two workers adding copies of one story at the same moment
+// put them in one cluster. MemoryStore shares a state inside one process;
+// package dedup/redisstore shares it on a Redis server, where the time window
+// maps onto the expiry of the log's entries.
 package dedup

@@ -1,6 +1,7 @@
 package dedup_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"time"
@@ -61,4 +62,36 @@ func ExampleMatch_passages() {
 	// Output:
 	// same_story
 	// shares "budget will be balanced by 2026" (quote: true)
+}
+
+// Two workers share one state: what one adds, the other compares with. Here
+// they share a MemoryStore inside one process; package dedup/redisstore gives
+// a Store on a Redis server for workers in several processes.
+func ExampleNewSharedDetector() {
+	ctx := context.Background()
+	store := new(dedup.MemoryStore)
+	worker1, err := dedup.NewSharedDetector(ctx, dedup.Config{}, store)
+	if err != nil {
+		log.Fatal(err)
+	}
+	worker2, err := dedup.NewSharedDetector(ctx, dedup.Config{}, store)
+	if err != nil {
+		log.Fatal(err)
+	}
+	wire := `Heavy rain flooded the old town of Porto on Monday, forcing the evacuation of 300 residents.
+"We have never seen the river this high," mayor Ana Costa told reporters.
+Firefighters pumped water out of dozens of cellars along the Douro, and schools stayed closed.`
+	r, err := worker1.Add(dedup.Story{ID: "wire-1", Text: wire})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("worker 1: %s %s\n", r.ID, r.Kind)
+	r, err = worker2.Add(dedup.Story{ID: "site-7", Title: "Porto floods", Text: wire + "\nSubscribe to our newsletter."})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("worker 2: %s %s of %s\n", r.ID, r.Kind, r.Cluster)
+	// Output:
+	// worker 1: wire-1 new
+	// worker 2: site-7 copy of wire-1
 }

@@ -107,3 +107,26 @@ func ECB(t testing.TB, n int) []dedup.Story {
 	}
 	return s
 }
+
+// Reuters returns the Reuters-21578 stories that have a body, in file order
+// (date order), and their total bytes, or skips the test or benchmark when
+// the data set is neither at NEWSDUP_REUTERS nor beside the repository.
+func Reuters(t testing.TB) ([]dedup.Story, int) {
+	t.Helper()
+	p := os.Getenv("NEWSDUP_REUTERS")
+	if p == "" {
+		p = filepath.Join(Root(t), "..", "shared", "datasets", "reuters21578", "articles.jsonl")
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("data set reuters21578 not found (set NEWSDUP_REUTERS to its path): %v", err)
+	}
+	var out []dedup.Story
+	size := 0
+	for _, s := range Read(t, p) {
+		if s.Text != "" {
+			out = append(out, s)
+			size += len(s.Text) + len(s.Title)
+		}
+	}
+	return out, size
+}
