@@ -9,6 +9,7 @@
 //	go run ./examples/cluster < stories.jsonl > verdicts.jsonl
 //	go run ./examples/cluster -passages testdata/stories.jsonl
 //	go run ./examples/cluster -state cluster.state < today.jsonl
+//	go run ./examples/cluster -redis redis://127.0.0.1:6379/0 < part1.jsonl
 //	go run ./examples/cluster -h
 //
 // # Input
@@ -61,9 +62,10 @@
 // -skip-bad each bad line is reported on standard error and skipped (it gets
 // no output line, so join outputs to inputs by id), and a count of skipped
 // lines ends the run, which then exits with status 0. An unreadable file, a
-// failed write or a state file that cannot be loaded or saved exits with
-// status 1, and bad flags (or flags that conflict with the state file) with
-// status 2.
+// failed write, a state file that cannot be loaded or saved, or a -redis
+// server that cannot be reached or fails exits with status 1, and bad flags
+// (or flags that conflict with the state file or the -redis shared state)
+// with status 2.
 //
 // # Order and time
 //
@@ -129,6 +131,63 @@
 //
 // Without -state, SIGINT and SIGTERM also flush the answers written so far
 // and exit with status 130 or 143.
+//
+// # Shared state on a Redis server
+//
+// With -redis URL (redis://[[user]:password@]host[:port][/db], or rediss://
+// for TLS) the detector's state is kept on a Redis server instead of in a
+// file, and shared by every run given the same server and the same
+// -redis-name (default "newsdup"): the workers of a pipeline, each fed its
+// own part of the stream, whether they run at the same time or one after
+// the other, in one machine or several. -redis and -state cannot be used
+// together (exit status 2); with -redis no state file is read or written.
+//
+//	cluster -redis redis://db:6379/0 -redis-name newsroom < part1.jsonl > out1.jsonl &
+//	cluster -redis redis://db:6379/0 -redis-name newsroom < part2.jsonl > out2.jsonl &
+//
+// The server keeps a log of the stories added by all the runs, in the order
+// it recorded them, each with its verdict; every run keeps a copy of the
+// state in memory, built from that log when it starts and brought up to date
+// from it before each story it adds. So the verdicts of all the runs
+// together are those one detector would give all their stories in the
+// order the server recorded them: a story is judged against every story
+// any run added before it, joins their clusters, and may not reuse the id
+// of a story any run added and the state still holds (that is bad input).
+// When two runs add copies of one story at the same moment, the server
+// takes one first and the other run judges its copy again against it: the
+// copies end in one cluster. The order between runs is the order in which
+// the server received their stories, not the stories' dates, so with
+// -window, feed each run its stories in publication order, and let runs
+// that share a state work on the same stretch of time.
+//
+// The first run to use a name records its configuration on the server.
+// Every later run sharing it must be given the same values of the flags that
+// shape the verdicts (-lang, -html, -window, -max-stories, -copy-containment,
+// -copy-jaccard, -min-shared, -same-story, -boilerplate, -shingle, -hashes,
+// -lsh-threshold, -seed; those left out take their defaults, which must match
+// too): otherwise the run stops before reading any input, names the fields
+// that differ on standard error, and exits with status 2. The other flags
+// (-max-matches, -max-passages, -passages, -max-text, -max-future, -max-line,
+// -skip-bad, -progress) may differ from run to run. Use another -redis-name
+// for another configuration.
+//
+// Each story stays on the server for -window after it was added (for ever
+// with -window off; delete the keys "{name}:*" to drop a state); a run that
+// starts later builds its state from the stories still there. What a run
+// learns of site boilerplate is not kept on the server: a run learns it from
+// the stories it takes in, those still there when it starts and all those
+// added after.
+//
+// A server that cannot be reached within 10 seconds at the start ends the
+// run with exit status 1. If the server fails while a story is added (a lost
+// connection, a timeout, or a server that lost the shared state, restarted
+// without persistence), the run stops there, even with -skip-bad: the
+// answers of the stories before it are written, standard error names the
+// line of the story it stopped at, and the exit status is 1. That story may
+// or may not have reached the shared state; a new run given it again gets
+// its verdict, or a duplicate id if it had. See package
+// github.com/newsdup/newsdup/dedup/redisstore for the server's settings
+// (persistence, no eviction).
 //
 // # Progress
 //

@@ -5,9 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/dedup/redisstore"
 	"github.com/newsdup/newsdup/examples/internal/cli"
 )
 
@@ -22,6 +26,8 @@ type options struct {
 
 	state      string          // -state: the state file, "" for none
 	stateEvery int             // -state-every: save after this many stories, 0 only at exit
+	redis      string          // -redis: the URL of the Redis server holding a shared state, "" for none
+	redisName  string          // -redis-name: the name of the shared state on the server
 	set        map[string]bool // the flags given on the command line, by name
 }
 
@@ -68,6 +74,17 @@ goes on where this one stopped. The flags that shape the state (-lang, -html,
 -shingle, -hashes, -lsh-threshold, -seed, -boilerplate) are then taken from
 FILE: leave them out, or give the values FILE was made with.
 
+With -redis URL the state is shared, on a Redis server, by every run given
+the same -redis server and -redis-name, whether they run one after the other
+or at the same time (the workers of a pipeline): each story is judged
+against the stories of all of them, as one detector given all their stories
+in the order the server records them would judge it. Every run sharing a
+state must be given the same values of the flags that shape the verdicts
+(-lang, -html, -window, -max-stories, -copy-containment, -copy-jaccard,
+-min-shared, -same-story, -boilerplate, -shingle, -hashes, -lsh-threshold,
+-seed); a run given other values stops with exit status 2. -redis and
+-state cannot be used together.
+
 See the package documentation (go doc ./examples/cluster) for details.
 
 Flags:
@@ -112,6 +129,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.state, "state", "", "state `file`: loaded at the start when it exists (else created), saved at the end, every -state-every stories and on SIGINT or SIGTERM")
 	fs.IntVar(&o.stateEvery, "state-every", defaultStateEvery, "with -state, also save the state once this many `stories` have been added since the last save (at the end of the batch that reaches it); 0 saves only when the run ends")
 
+	fs.StringVar(&o.redis, "redis", "", "share the detector's state with every run given the same server and -redis-name, on the Redis server at this `URL`: redis://[[user]:password@]host[:port][/db], or rediss:// for TLS (instead of -state)")
+	fs.StringVar(&o.redisName, "redis-name", redisstore.DefaultName, "with -redis, the `name` of the shared state on the server (its keys start with {name}:)")
+
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -148,6 +168,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.set["state-every"] && o.state == "" {
 		errs = append(errs, errors.New("-state-every needs -state"))
 	}
+	errs = append(errs, redisFlagErrors(o)...)
 	if o.maxLine == 0 {
 		o.maxLine = 8*c.MaxTextBytes + 1<<20
 	}
@@ -156,6 +177,37 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, flagError{err}
 	}
 	return o, nil
+}
+
+// redisFlagErrors checks -redis and -redis-name.
+func redisFlagErrors(o options) []error {
+	var errs []error
+	switch {
+	case o.set["redis"] && o.redis == "":
+		errs = append(errs, errors.New("-redis needs the URL of a Redis server, such as redis://127.0.0.1:6379/0"))
+	case o.redis != "":
+		if _, err := redis.ParseURL(o.redis); err != nil {
+			// A URL that does not parse is not echoed: it may hold a
+			// password.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			errs = append(errs, fmt.Errorf("-redis: bad server URL: %w", err))
+		}
+	}
+	if o.redis != "" && o.state != "" {
+		errs = append(errs, errors.New("-redis and -state cannot be used together: with -redis the state is kept on the Redis server"))
+	}
+	switch {
+	case o.set["redis-name"] && !o.set["redis"]:
+		errs = append(errs, errors.New("-redis-name needs -redis"))
+	case o.redisName == "":
+		errs = append(errs, errors.New("-redis-name must not be empty"))
+	case strings.ContainsAny(o.redisName, "{}"):
+		errs = append(errs, fmt.Errorf("-redis-name must not contain braces, got %q", o.redisName))
+	}
+	return errs
 }
 
 // flagError is a flag value that parses but cannot be used.

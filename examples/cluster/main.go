@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/dedup/redisstore"
 )
 
 func main() {
@@ -36,8 +37,8 @@ func main() {
 // Exit statuses; a signal gives exitInterrupt or exitTerminate.
 const (
 	exitOK    = 0
-	exitFail  = 1 // bad input, unreadable file, failed write, bad state file
-	exitUsage = 2 // bad flags, or flags that conflict with the state file
+	exitFail  = 1 // bad input, unreadable file, failed write, bad state file, failed -redis server
+	exitUsage = 2 // bad flags, or flags that conflict with the state file or the -redis shared state
 )
 
 // run is the command: it reads stories from the files named in args (or
@@ -52,8 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // newPipeline reads the flags and opens the detector (loading the -state
-// file). When the run cannot start it reports why on stderr and returns nil
-// and the exit status.
+// file, or joining the -redis shared state). When the run cannot start it
+// reports why on stderr and returns nil and the exit status.
 func newPipeline(args []string, stdout, stderr io.Writer) (*pipeline, int) {
 	o, err := parseFlags(args, stderr)
 	switch {
@@ -66,8 +67,20 @@ func newPipeline(args []string, stdout, stderr io.Writer) (*pipeline, int) {
 		}
 		return nil, exitUsage
 	}
-	d, err := openDetector(o)
+	var d *dedup.Detector
+	var store *redisstore.Store
+	if o.redis != "" {
+		d, store, err = openShared(o)
+	} else {
+		d, err = openDetector(o)
+	}
 	switch {
+	case errors.Is(err, errRedisOpen):
+		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
+		return nil, exitFail
+	case errors.Is(err, errRedisFlags):
+		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
+		return nil, exitUsage
 	case errors.Is(err, errLoadState):
 		fmt.Fprintf(stderr, "cluster: %s\ncluster: %s was left as it is; move it away to start afresh\n", indent(err.Error()), o.state)
 		return nil, exitFail
@@ -84,6 +97,7 @@ func newPipeline(args []string, stdout, stderr io.Writer) (*pipeline, int) {
 	p := &pipeline{
 		opts:   o,
 		det:    d,
+		store:  store,
 		out:    bufio.NewWriterSize(stdout, 64<<10),
 		stderr: stderr,
 		prog:   newProgress(stderr, o.progress, time.Now),
@@ -101,6 +115,7 @@ type pipeline struct {
 	mu     sync.Mutex
 	opts   options
 	det    *dedup.Detector
+	store  *redisstore.Store // the -redis store, nil without -redis
 	out    *bufio.Writer
 	enc    *json.Encoder
 	stderr io.Writer
@@ -128,6 +143,9 @@ var errHalted = errors.New("halted")
 func (p *pipeline) run(stdin io.Reader) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.store != nil {
+		defer p.store.Close()
+	}
 	err := p.inputs(stdin)
 	if errors.Is(err, errHalted) {
 		return p.code
@@ -298,12 +316,24 @@ func (p *pipeline) addStories(name string, batch []pending) error {
 		if err == nil || len(rs) >= len(stories) {
 			return nil
 		}
+		k := len(rs)
+		line := batch[len(batch)-len(stories)+k].line
+		if storeFailed(err) {
+			// Not the story's fault, and not to be retried: the store
+			// may hold it after all. AddBatch's error names the story by
+			// its place in the batch; the line names it better.
+			if inner := errors.Unwrap(err); inner != nil {
+				err = inner
+			}
+			return storeError(name, line, err)
+		}
 		// AddBatch stopped at a story Add rejects. Add it alone to get the
 		// reason in Add's words (the detector is unchanged by a rejected
 		// story, so it fails the same way).
-		k := len(rs)
-		line := batch[len(batch)-len(stories)+k].line
 		r, err := p.det.Add(stories[k])
+		if storeFailed(err) {
+			return storeError(name, line, err)
+		}
 		if err != nil {
 			if err := p.bad(name, line, err); err != nil {
 				return err
