@@ -46,10 +46,13 @@ type Store interface {
 	// store's epoch is no longer epoch.
 	Append(ctx context.Context, epoch string, pos uint64, entry []byte, ttl time.Duration) (bool, error)
 
-	// Read returns entries at positions after pos, in order, at most limit
-	// of them, and the last position written. Expired entries are left
-	// out, so positions may have gaps. It returns an error wrapping
-	// ErrStoreReset when the store's epoch is no longer epoch.
+	// Read returns the entries at positions above after, in order, at most limit
+	// of them (fewer only when no more are left up to the last position,
+	// or to bound the bytes of one answer), and the last position written.
+	// Expired entries are left out, so positions may have gaps; no entries
+	// means every entry up to the last position expired. It returns an
+	// error wrapping ErrStoreReset when the store's epoch is no longer
+	// epoch.
 	Read(ctx context.Context, epoch string, after uint64, limit int) (entries []Entry, last uint64, err error)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/dedup/internal/teststories"
+	"github.com/newsdup/newsdup/dedup/redisstore/redistest"
 )
 
 // BenchmarkAdd streams the Reuters stories with a body through fresh
@@ -31,12 +32,12 @@ func BenchmarkAdd(b *testing.B) {
 	}
 	redisStore := func(workers int) setup {
 		return func(b *testing.B) []*dedup.Detector {
-			url := serverURL(b)
-			c := client(b, url)
-			name := storeName(b, c)
+			url := redistest.URL(b)
+			c := redistest.Client(b, url)
+			name := redistest.StoreName(b, c)
 			out := make([]*dedup.Detector, workers)
 			for w := range out {
-				out[w] = join(b, newStore(b, client(b, url), name), dedup.Config{})
+				out[w] = join(b, newStore(b, redistest.Client(b, url), name), dedup.Config{})
 			}
 			return out
 		}
@@ -109,9 +110,9 @@ func addAll(b *testing.B, ds []*dedup.Detector, stories []dedup.Story, first int
 // BenchmarkAppend appends 1 kB entries, one after the other: the round trip
 // a shared detector adds to each story.
 func BenchmarkAppend(b *testing.B) {
-	url := serverURL(b)
-	c := client(b, url)
-	s := newStore(b, c, storeName(b, c))
+	url := redistest.URL(b)
+	c := redistest.Client(b, url)
+	s := newStore(b, c, redistest.StoreName(b, c))
 	ctx := context.Background()
 	_, epoch, err := s.Init(ctx, []byte("config"))
 	if err != nil {
@@ -128,4 +129,23 @@ func BenchmarkAppend(b *testing.B) {
 			b.Fatal(ok, err)
 		}
 	}
+}
+
+// BenchmarkJoin makes a detector join a store that holds the log of all the
+// Reuters stories with a body: what a worker that starts or restarts does.
+// One op is one join; stories/s is the rate at which it takes in the log.
+func BenchmarkJoin(b *testing.B) {
+	stories, _ := teststories.Reuters(b)
+	url := redistest.URL(b)
+	c := redistest.Client(b, url)
+	s := newStore(b, c, redistest.StoreName(b, c))
+	d := join(b, s, dedup.Config{})
+	if _, err := d.AddBatch(stories); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		join(b, newStore(b, redistest.Client(b, url), s.Name()), dedup.Config{})
+	}
+	b.ReportMetric(float64(b.N*len(stories))/b.Elapsed().Seconds(), "stories/s")
 }

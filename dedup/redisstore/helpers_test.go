@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,76 +16,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdup/newsdup/dedup/redisstore"
+	"github.com/newsdup/newsdup/dedup/redisstore/redistest"
 )
-
-// envRedis names the server the integration tests talk to.
-const envRedis = "NEWSDUP_REDIS"
-
-// serverURL returns the URL of the test server, or skips the test with a
-// message saying how to run it.
-func serverURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv(envRedis)
-	if u == "" {
-		t.Skipf("Redis integration test: set %s to a server's URL to run it, e.g. "+
-			"redis-server --port 6390 --save '' --daemonize yes && %s=redis://127.0.0.1:6390/0 go test ./dedup/redisstore/", envRedis, envRedis)
-	}
-	return u
-}
 
 // serverBinary returns the path of redis-server, for the tests that start
 // servers of their own. When a server is named (as in CI) the binary must
 // be there too: those tests must run, not skip.
 func serverBinary(t testing.TB) string {
 	t.Helper()
-	serverURL(t)
+	redistest.URL(t)
 	p, err := exec.LookPath("redis-server")
-	require.NoError(t, err, "%s is set, so the tests that restart a server need redis-server on the PATH", envRedis)
+	require.NoError(t, err, "%s is set, so the tests that restart a server need redis-server on the PATH", redistest.Env)
 	return p
-}
-
-// client returns a new client of the test server, closed with the test.
-func client(t testing.TB, url string, opts ...func(*redis.Options)) *redis.Client {
-	t.Helper()
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	for _, f := range opts {
-		f(opt)
-	}
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// storeName returns a store name no other test uses, and deletes the
-// store's keys when the test ends.
-func storeName(t testing.TB, c redis.UniversalClient) string {
-	t.Helper()
-	name := fmt.Sprintf("test-%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), time.Now().UnixNano())
-	t.Cleanup(func() { deleteKeys(t, c, name) })
-	return name
-}
-
-// deleteKeys deletes every key of the named store, as a server that lost
-// its data would have none.
-func deleteKeys(t testing.TB, c redis.UniversalClient, name string) {
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, "{"+name+"}:*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Logf("scan keys of %s: %v", name, err)
-		return
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		if err := c.Del(ctx, keys[:n]...).Err(); err != nil {
-			t.Logf("delete keys of %s: %v", name, err)
-		}
-		keys = keys[n:]
-	}
 }
 
 func newStore(t testing.TB, c redis.UniversalClient, name string) *redisstore.Store {
@@ -94,15 +35,6 @@ func newStore(t testing.TB, c redis.UniversalClient, name string) *redisstore.St
 	s, err := redisstore.New(c, name)
 	require.NoError(t, err)
 	return s
-}
-
-// freePort returns a TCP port on 127.0.0.1 that nothing listens on.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // server is a redis-server process of a test's own.
@@ -119,7 +51,7 @@ type server struct {
 // directory; durable servers write every change to their append-only file
 // before answering.
 func startServer(t testing.TB, durable bool) *server {
-	s := &server{t: t, bin: serverBinary(t), dir: t.TempDir(), port: freePort(t), durable: durable}
+	s := &server{t: t, bin: serverBinary(t), dir: t.TempDir(), port: redistest.FreePort(t), durable: durable}
 	s.start()
 	t.Cleanup(s.kill)
 	return s
@@ -166,7 +98,8 @@ func (s *server) kill() {
 // ones, or swallow what the server answers, as a failing network would.
 type proxy struct {
 	t      testing.TB
-	target string
+	url    string // of the server
+	target string // its address
 	l      net.Listener
 
 	mu      sync.Mutex
@@ -175,16 +108,27 @@ type proxy struct {
 	conns   []net.Conn
 }
 
-func startProxy(t testing.TB, target string) *proxy {
+// startProxy starts a proxy to the server at url.
+func startProxy(t testing.TB, url string) *proxy {
+	opt, err := redis.ParseURL(url)
+	require.NoError(t, err)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	p := &proxy{t: t, target: target, l: l}
+	p := &proxy{t: t, url: url, target: opt.Addr, l: l}
 	go p.serve()
 	t.Cleanup(func() { l.Close(); p.cut() })
 	return p
 }
 
-func (p *proxy) addr() string { return p.l.Addr().String() }
+// client returns a client of the server that goes through the proxy, gives
+// up on a connection after 300 ms and retries a command that many times.
+func (p *proxy) client(t testing.TB, retries int) *redis.Client {
+	return redistest.Client(t, p.url, func(o *redis.Options) {
+		o.Addr = p.l.Addr().String()
+		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
+		o.MaxRetries = retries
+	})
+}
 
 func (p *proxy) serve() {
 	for {

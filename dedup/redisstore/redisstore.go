@@ -194,8 +194,8 @@ if pos <= last and redis.call('EXISTS', prefix .. pos) == 0 then
 	end
 	pos = hi
 end
-local n, bytes, steps = 0, 0, 0
-while pos <= last and n < limit and bytes < maxBytes and steps < 4 * limit do
+local n, bytes = 0, 0
+while pos <= last and n < limit and bytes < maxBytes do
 	local v = redis.call('GET', prefix .. pos)
 	if v then
 		out[#out + 1] = pos
@@ -204,7 +204,6 @@ while pos <= last and n < limit and bytes < maxBytes and steps < 4 * limit do
 		bytes = bytes + #v
 	end
 	pos = pos + 1
-	steps = steps + 1
 end
 return out
 `)

@@ -14,6 +14,7 @@ import (
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/dedup/internal/teststories"
 	"github.com/newsdup/newsdup/dedup/redisstore"
+	"github.com/newsdup/newsdup/dedup/redisstore/redistest"
 	"github.com/newsdup/newsdup/dedup/storetest"
 )
 
@@ -34,19 +35,19 @@ func join(t testing.TB, s dedup.Store, cfg dedup.Config) *dedup.Detector {
 // The store contract and the shared detector, against a real server; each
 // worker has a connection of its own.
 func TestStore(t *testing.T) {
-	url := serverURL(t)
+	url := redistest.URL(t)
 	stories := append(teststories.Newsroom(t), teststories.ECB(t, 300)...)
 	storetest.Run(t, storetest.Harness{
 		New: func(t *testing.T) dedup.Store {
-			c := client(t, url)
-			return newStore(t, c, storeName(t, c))
+			c := redistest.Client(t, url)
+			return newStore(t, c, redistest.StoreName(t, c))
 		},
 		Another: func(t *testing.T, s dedup.Store) dedup.Store {
-			return newStore(t, client(t, url), s.(*redisstore.Store).Name())
+			return newStore(t, redistest.Client(t, url), s.(*redisstore.Store).Name())
 		},
 		Reset: func(t *testing.T, s dedup.Store) {
 			rs := s.(*redisstore.Store)
-			deleteKeys(t, rs.Client(), rs.Name())
+			redistest.DeleteStore(t, rs.Client(), rs.Name())
 		},
 		Stories: stories,
 	})
@@ -66,15 +67,15 @@ func TestNewAndOpenErrors(t *testing.T) {
 	ctx := context.Background()
 	_, err = redisstore.Open(ctx, "http://127.0.0.1:6379", "x")
 	assert.ErrorContains(t, err, "bad server URL")
-	_, err = redisstore.Open(ctx, fmt.Sprintf("redis://127.0.0.1:%d/0", freePort(t)), "x")
+	_, err = redisstore.Open(ctx, fmt.Sprintf("redis://127.0.0.1:%d/0", redistest.FreePort(t)), "x")
 	assert.ErrorContains(t, err, "cannot reach the server")
 }
 
 // Each entry expires a window after it was written.
 func TestEntriesExpireWithTheWindow(t *testing.T) {
-	url := serverURL(t)
-	c := client(t, url)
-	name := storeName(t, c)
+	url := redistest.URL(t)
+	c := redistest.Client(t, url)
+	name := redistest.StoreName(t, c)
 	stories := teststories.Newsroom(t)
 	d := join(t, newStore(t, c, name), dedup.Config{Window: 90 * time.Minute})
 	_, err := d.Add(stories[0])
@@ -88,7 +89,7 @@ func TestEntriesExpireWithTheWindow(t *testing.T) {
 		assert.Equal(t, time.Duration(-1), ttl, "%s does not expire", k)
 	}
 
-	forever := storeName(t, c)
+	forever := redistest.StoreName(t, c)
 	d = join(t, newStore(t, c, forever), dedup.Config{Window: -1})
 	_, err = d.Add(stories[0])
 	require.NoError(t, err)
@@ -101,13 +102,13 @@ func TestEntriesExpireWithTheWindow(t *testing.T) {
 // Every story is added once, and every detector, and one that joins
 // afterwards, holds the same clusters, the ones each Add reported.
 func TestConcurrentWorkers(t *testing.T) {
-	url := serverURL(t)
+	url := redistest.URL(t)
 	stories := append(teststories.Newsroom(t), teststories.ECB(t, 400)...)
-	name := storeName(t, client(t, url))
+	name := redistest.StoreName(t, redistest.Client(t, url))
 	const workers = 4
 	detectors := make([]*dedup.Detector, workers)
 	for w := range detectors {
-		detectors[w] = join(t, newStore(t, client(t, url), name), keep)
+		detectors[w] = join(t, newStore(t, redistest.Client(t, url), name), keep)
 	}
 	verdicts := make([]dedup.Result, len(stories))
 	var wg sync.WaitGroup
@@ -123,7 +124,7 @@ func TestConcurrentWorkers(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	late := join(t, newStore(t, client(t, url), name), keep)
+	late := join(t, newStore(t, redistest.Client(t, url), name), keep)
 	require.Equal(t, len(stories), late.Len())
 	want := late.Clusters()
 	for w, d := range detectors {
@@ -145,8 +146,8 @@ func TestServerRestart(t *testing.T) {
 	srv := startServer(t, true)
 	stories := teststories.Newsroom(t)
 	fast := func(o *redis.Options) { o.DialTimeout, o.MaxRetries = 200*time.Millisecond, 1 }
-	a := join(t, newStore(t, client(t, srv.url(), fast), "newsroom"), keep)
-	b := join(t, newStore(t, client(t, srv.url(), fast), "newsroom"), keep)
+	a := join(t, newStore(t, redistest.Client(t, srv.url(), fast), "newsroom"), keep)
+	b := join(t, newStore(t, redistest.Client(t, srv.url(), fast), "newsroom"), keep)
 	half := len(stories) / 2
 	for i, s := range stories[:half] {
 		_, err := []*dedup.Detector{a, b}[i%2].Add(s)
@@ -164,7 +165,7 @@ func TestServerRestart(t *testing.T) {
 		_, err := []*dedup.Detector{a, b}[i%2].Add(s)
 		require.NoError(t, err, "story %s after the restart", s.ID)
 	}
-	late := join(t, newStore(t, client(t, srv.url()), "newsroom"), keep)
+	late := join(t, newStore(t, redistest.Client(t, srv.url()), "newsroom"), keep)
 	assert.Equal(t, len(stories), late.Len())
 	for _, d := range []*dedup.Detector{a, b} {
 		require.NoError(t, d.Sync(context.Background()))
@@ -177,8 +178,8 @@ func TestServerRestart(t *testing.T) {
 func TestServerRestartWithoutPersistence(t *testing.T) {
 	srv := startServer(t, false)
 	stories := teststories.Newsroom(t)
-	a := join(t, newStore(t, client(t, srv.url()), "newsroom"), keep)
-	b := join(t, newStore(t, client(t, srv.url()), "newsroom"), keep)
+	a := join(t, newStore(t, redistest.Client(t, srv.url()), "newsroom"), keep)
+	b := join(t, newStore(t, redistest.Client(t, srv.url()), "newsroom"), keep)
 	_, err := a.Add(stories[0])
 	require.NoError(t, err)
 	srv.kill()
@@ -186,7 +187,7 @@ func TestServerRestartWithoutPersistence(t *testing.T) {
 	_, err = a.Add(stories[1])
 	require.ErrorIs(t, err, dedup.ErrStoreReset)
 	// A detector made now starts a new log; the old ones still refuse it.
-	c := join(t, newStore(t, client(t, srv.url()), "newsroom"), keep)
+	c := join(t, newStore(t, redistest.Client(t, srv.url()), "newsroom"), keep)
 	_, err = c.Add(stories[1])
 	require.NoError(t, err)
 	assert.ErrorIs(t, b.Sync(context.Background()), dedup.ErrStoreReset)
@@ -197,21 +198,14 @@ func TestServerRestartWithoutPersistence(t *testing.T) {
 // is unchanged, and once the network is back the worker goes on; a story is
 // never lost, added twice or half written.
 func TestLostConnection(t *testing.T) {
-	url := serverURL(t)
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	p := startProxy(t, opt.Addr)
-	viaProxy := func(o *redis.Options) {
-		o.Addr = p.addr()
-		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
-		o.MaxRetries = 1
-	}
-	direct := client(t, url)
-	name := storeName(t, direct)
+	url := redistest.URL(t)
+	p := startProxy(t, url)
+	direct := redistest.Client(t, url)
+	name := redistest.StoreName(t, direct)
 	stories := teststories.Newsroom(t)
-	cut := join(t, newStore(t, client(t, url, viaProxy), name), keep)
-	other := join(t, newStore(t, client(t, url), name), keep)
-	_, err = cut.Add(stories[0])
+	cut := join(t, newStore(t, p.client(t, 1), name), keep)
+	other := join(t, newStore(t, redistest.Client(t, url), name), keep)
+	_, err := cut.Add(stories[0])
 	require.NoError(t, err)
 
 	// The network is down: nothing reaches the server.
@@ -250,19 +244,12 @@ func TestLostConnection(t *testing.T) {
 // recognises the append it already wrote, so Add succeeds and the story is
 // written once.
 func TestLostReplyRetried(t *testing.T) {
-	url := serverURL(t)
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	p := startProxy(t, opt.Addr)
-	viaProxy := func(o *redis.Options) {
-		o.Addr = p.addr()
-		o.ReadTimeout = 300 * time.Millisecond
-		o.MaxRetries = 3
-	}
-	direct := client(t, url)
-	name := storeName(t, direct)
+	url := redistest.URL(t)
+	p := startProxy(t, url)
+	direct := redistest.Client(t, url)
+	name := redistest.StoreName(t, direct)
 	stories := teststories.Newsroom(t)
-	d := join(t, newStore(t, client(t, url, viaProxy), name), keep)
+	d := join(t, newStore(t, p.client(t, 3), name), keep)
 	p.setSwallow(true)
 	// Let the reply of the first attempt go, then let later replies through.
 	go func() { time.Sleep(100 * time.Millisecond); p.setSwallow(false) }()

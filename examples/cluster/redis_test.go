@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,77 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/dedup/redisstore"
+	"github.com/newsdup/newsdup/dedup/redisstore/redistest"
 )
-
-// envRedis names the server the -redis tests talk to.
-const envRedis = "NEWSDUP_REDIS"
-
-// serverURL returns the URL of the test server, or skips the test with a
-// message saying how to run it.
-func serverURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv(envRedis)
-	if u == "" {
-		t.Skipf("Redis integration test: set %s to a server's URL to run it, e.g. "+
-			"redis-server --port 6390 --save '' --daemonize yes && %s=redis://127.0.0.1:6390/0 go test ./examples/cluster/", envRedis, envRedis)
-	}
-	return u
-}
-
-// redisClient returns a new client of the test server, closed with the test.
-func redisClient(t testing.TB, url string) *redis.Client {
-	t.Helper()
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// storeName returns a store name no other test uses, and deletes the
-// store's keys when the test ends.
-func storeName(t testing.TB, c redis.UniversalClient) string {
-	t.Helper()
-	name := fmt.Sprintf("test-cluster-%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), time.Now().UnixNano())
-	t.Cleanup(func() { deleteKeys(t, c, name) })
-	return name
-}
-
-// deleteKeys deletes every key of the named store.
-func deleteKeys(t testing.TB, c redis.UniversalClient, name string) {
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, "{"+name+"}:*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Logf("scan keys of %s: %v", name, err)
-		return
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		if err := c.Del(ctx, keys[:n]...).Err(); err != nil {
-			t.Logf("delete keys of %s: %v", name, err)
-		}
-		keys = keys[n:]
-	}
-}
-
-// freePort returns a TCP port on 127.0.0.1 that nothing listens on.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // joined returns a detector joined to the named store with the
 // configuration the command gives its flags.
@@ -101,30 +36,15 @@ func joined(t testing.TB, url, name string, args ...string) *dedup.Detector {
 }
 
 func TestRedisCarriesOverRuns(t *testing.T) {
-	u := serverURL(t)
-	name := storeName(t, redisClient(t, u))
+	u := redistest.URL(t)
+	name := redistest.StoreName(t, redistest.Client(t, u))
 	agency, rewrite := seedLines(t)
 	args := []string{"-redis", u, "-redis-name", name}
 
-	code, out, errOut := runCmd(t, agency, args...)
-	require.Equal(t, 0, code, errOut)
-	assert.Empty(t, errOut)
-	vs := decodeLines(t, out)
-	require.Len(t, vs, 1)
-	assert.Equal(t, "000", vs[0].ID)
-	assert.Equal(t, "new", vs[0].Kind)
-
-	code, out, errOut = runCmd(t, rewrite, args...)
-	require.Equal(t, 0, code, errOut)
-	assert.Empty(t, errOut)
-	vs = decodeLines(t, out)
-	require.Len(t, vs, 1)
-	assert.Equal(t, "001", vs[0].ID)
-	assert.Equal(t, "same_story", vs[0].Kind)
-	assert.Equal(t, "000", vs[0].Cluster)
-	require.NotEmpty(t, vs[0].Matches)
-	assert.Equal(t, "000", vs[0].Matches[0].ID)
-	assert.Greater(t, vs[0].Matches[0].Score, 0.33)
+	v := runOne(t, agency, args...)
+	assert.Equal(t, "000", v.ID)
+	assert.Equal(t, "new", v.Kind)
+	assertRewriteJoinsAgency(t, runOne(t, rewrite, args...))
 
 	cl, ok := joined(t, u, name).ClusterOf("001")
 	require.True(t, ok, "the rewrite is in the shared state")
@@ -136,8 +56,8 @@ func TestRedisCarriesOverRuns(t *testing.T) {
 // id of its own: the copies race to the store and end in one cluster, and
 // every verdict agrees with the shared state.
 func TestRedisConcurrentRuns(t *testing.T) {
-	u := serverURL(t)
-	c := redisClient(t, u)
+	u := redistest.URL(t)
+	c := redistest.Client(t, u)
 	stories, err := os.ReadFile("../../testdata/stories.jsonl")
 	require.NoError(t, err)
 	lines := strings.SplitAfter(strings.TrimSuffix(string(stories), "\n"), "\n")
@@ -153,7 +73,7 @@ func TestRedisConcurrentRuns(t *testing.T) {
 
 	for round := range 3 {
 		t.Run(fmt.Sprint("round ", round), func(t *testing.T) {
-			name := storeName(t, c)
+			name := redistest.StoreName(t, c)
 			args := []string{"-redis", u, "-redis-name", name, "-window", "off"}
 			var outs, errOuts [2]bytes.Buffer
 			var codes [2]int
@@ -235,7 +155,7 @@ func TestRedisFlags(t *testing.T) {
 	}
 
 	t.Run("unreachable server", func(t *testing.T) {
-		url := fmt.Sprintf("redis://127.0.0.1:%d/0", freePort(t))
+		url := fmt.Sprintf("redis://127.0.0.1:%d/0", redistest.FreePort(t))
 		code, out, errOut := runCmd(t, agency, "-redis", url, "-redis-name", "x")
 		assert.Equal(t, 1, code)
 		assert.Empty(t, out)
@@ -244,8 +164,8 @@ func TestRedisFlags(t *testing.T) {
 	})
 
 	t.Run("flags differ from the store's", func(t *testing.T) {
-		u := serverURL(t)
-		name := storeName(t, redisClient(t, u))
+		u := redistest.URL(t)
+		name := redistest.StoreName(t, redistest.Client(t, u))
 		args := []string{"-redis", u, "-redis-name", name}
 		code, _, errOut := runCmd(t, agency, args...)
 		require.Equal(t, 0, code, errOut)
@@ -271,9 +191,9 @@ func TestRedisFlags(t *testing.T) {
 // a server restarted without persistence would: the run stops at the second
 // story's line, even with -skip-bad, after writing the first answer.
 func TestRedisStoreFailureStops(t *testing.T) {
-	u := serverURL(t)
-	c := redisClient(t, u)
-	name := storeName(t, c)
+	u := redistest.URL(t)
+	c := redistest.Client(t, u)
+	name := redistest.StoreName(t, c)
 	agency, rewrite := seedLines(t)
 
 	inR, inW := io.Pipe()
@@ -281,7 +201,7 @@ func TestRedisStoreFailureStops(t *testing.T) {
 	done := make(chan int, 1)
 	go func() { done <- run([]string{"-redis", u, "-redis-name", name, "-skip-bad"}, inR, &out, &errOut) }()
 	feed(t, inW, &out, agency)
-	deleteKeys(t, c, name)
+	redistest.DeleteStore(t, c, name)
 	_, err := io.WriteString(inW, rewrite)
 	require.NoError(t, err)
 	require.NoError(t, inW.Close())

@@ -51,6 +51,31 @@ func seedLines(t testing.TB) (agency, rewrite string) {
 	return agency + "\n", rewrite
 }
 
+// runOne runs the command on one story, which must succeed, and returns its
+// verdict.
+func runOne(t testing.TB, stdin string, args ...string) verdictOut {
+	t.Helper()
+	code, out, errOut := runCmd(t, stdin, args...)
+	require.Equal(t, 0, code, errOut)
+	assert.Empty(t, errOut)
+	vs := decodeLines(t, out)
+	require.Len(t, vs, 1)
+	return vs[0]
+}
+
+// assertRewriteJoinsAgency checks the verdict of the rewrite seed story
+// (001) given after the agency story (000): the same story, with the agency
+// story its first match.
+func assertRewriteJoinsAgency(t testing.TB, v verdictOut) {
+	t.Helper()
+	assert.Equal(t, "001", v.ID)
+	assert.Equal(t, "same_story", v.Kind)
+	assert.Equal(t, "000", v.Cluster)
+	require.NotEmpty(t, v.Matches)
+	assert.Equal(t, "000", v.Matches[0].ID)
+	assert.Greater(t, v.Matches[0].Score, 0.33)
+}
+
 // syncBuffer is a bytes.Buffer safe for a writer and a reader in different
 // goroutines.
 type syncBuffer struct {
@@ -79,28 +104,13 @@ func TestStateCarriesOverRuns(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "cluster.state")
 	agency, rewrite := seedLines(t)
 
-	code, out, errOut := runCmd(t, agency, "-state", state)
-	require.Equal(t, 0, code, errOut)
-	assert.Empty(t, errOut)
-	vs := decodeLines(t, out)
-	require.Len(t, vs, 1)
-	assert.Equal(t, "new", vs[0].Kind)
+	assert.Equal(t, "new", runOne(t, agency, "-state", state).Kind)
 	d := loadState(t, state)
 	require.Equal(t, 1, d.Len())
 	_, ok := d.ClusterOf("000")
 	assert.True(t, ok, "the agency story is in the state")
 
-	code, out, errOut = runCmd(t, rewrite, "-state", state)
-	require.Equal(t, 0, code, errOut)
-	assert.Empty(t, errOut)
-	vs = decodeLines(t, out)
-	require.Len(t, vs, 1)
-	assert.Equal(t, "001", vs[0].ID)
-	assert.Equal(t, "same_story", vs[0].Kind)
-	assert.Equal(t, "000", vs[0].Cluster)
-	require.NotEmpty(t, vs[0].Matches)
-	assert.Equal(t, "000", vs[0].Matches[0].ID)
-	assert.Greater(t, vs[0].Matches[0].Score, 0.33)
+	assertRewriteJoinsAgency(t, runOne(t, rewrite, "-state", state))
 	cl, ok := loadState(t, state).ClusterOf("001")
 	require.True(t, ok, "the rewrite is saved too")
 	assert.Equal(t, "000", cl.ID)
