@@ -40,7 +40,9 @@ const syncBatch = 256
 // that differ. It then builds the state from the entries the store holds.
 //
 // The time window maps onto the store's expiry: each entry expires
-// Config.Window after it was written (never when the window is negative). In
+// Config.Window after it was written (never when the window is negative, so
+// that the store then grows with every story: give a long-running pipeline a
+// window). In
 // a live newsroom stories arrive about when they are published, so an entry
 // leaves the store about when its story leaves the window; a detector that
 // joins later starts from the stories still in it. What detectors learn
@@ -48,8 +50,8 @@ const syncBatch = 256
 // that joins learns it anew from the stream.
 //
 // Every detector analyses every story, its own and those the others added,
-// so the workers share a state, not the work: their combined rate is about
-// the rate of one detector.
+// so the workers share a state, not the work: their combined rate is at most
+// that of one detector.
 func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector, error) {
 	if store == nil {
 		return nil, fmt.Errorf("%w: nil Store", ErrInvalidConfig)

@@ -3,6 +3,9 @@ package dedup
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,4 +134,74 @@ func TestSharedBadEntry(t *testing.T) {
 	err = d.Sync(context.Background())
 	require.ErrorIs(t, err, ErrStoreEntry)
 	assert.ErrorContains(t, err, "position 1")
+}
+
+// Workers adding at the same time give the verdicts one detector gives the
+// stories in the order of the log: each Add's result, and the clusters
+// every detector holds at the end.
+func TestSharedWorkersEqualOneDetectorInLogOrder(t *testing.T) {
+	var stories []Story
+	for _, l := range newsroom(t) {
+		stories = append(stories, l.Story)
+	}
+	// With 200 ECB+ articles as well when the data set is there.
+	ecb := os.Getenv("NEWSDUP_ECBPLUS")
+	if ecb == "" {
+		ecb = filepath.Join("..", "..", "shared", "datasets", "ecbplus", "articles.jsonl")
+	}
+	if _, err := os.Stat(ecb); err == nil {
+		for _, l := range readJSONL(t, ecb)[:200] {
+			stories = append(stories, l.Story)
+		}
+	}
+	store := &MemoryStore{}
+	const workers = 3
+	ds := make([]*Detector, workers)
+	for w := range ds {
+		var err error
+		ds[w], err = NewSharedDetector(context.Background(), Config{Clock: fixedClock}, store)
+		require.NoError(t, err)
+	}
+	results := make(map[string]Result)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w, d := range ds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(stories); i += workers {
+				r, err := d.Add(stories[i])
+				if !assert.NoError(t, err) {
+					return
+				}
+				mu.Lock()
+				results[r.ID] = r
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+
+	// The log order, replayed through one detector.
+	_, epoch, err := store.Init(context.Background(), nil)
+	require.NoError(t, err)
+	entries, _, err := store.Read(context.Background(), epoch, 0, len(stories)+1)
+	require.NoError(t, err)
+	require.Len(t, entries, len(stories))
+	byID := make(map[string]Story)
+	for _, s := range stories {
+		byID[s.ID] = s
+	}
+	one := newDetector(t, Config{})
+	for _, e := range entries {
+		var l logEntry
+		require.NoError(t, l.decode(e.Data))
+		r, err := one.Add(byID[l.story.ID])
+		require.NoError(t, err)
+		assert.Equal(t, r, results[r.ID], "story %s", r.ID)
+	}
+	for w, d := range ds {
+		require.NoError(t, d.Sync(context.Background()))
+		assert.Equal(t, one.Clusters(), d.Clusters(), "worker %d", w)
+	}
 }
