@@ -82,10 +82,11 @@ type Detector struct {
 	first    time.Time // first publication time seen
 
 	// Shared detectors only (see NewSharedDetector).
-	store Store
-	epoch string
-	pos   uint64        // last log position applied
-	ttl   time.Duration // expiry of log entries
+	store   Store
+	epoch   string
+	pos     uint64        // last log position applied
+	ttl     time.Duration // expiry of log entries
+	pending *pendingAdd   // the last add whose append failed
 }
 
 // storyRec is a story held by the detector.
@@ -223,9 +224,10 @@ func (d *Detector) Add(s Story) (Result, error) {
 // When the store fails, AddContext returns an error wrapping ErrStore (or
 // ErrStoreReset) and the detector is unchanged; the story is not added, or,
 // when the connection was lost after the store took it, it is in the store
-// and reaches every detector with their next operation. Adding it again
-// then gives its verdict, or ErrDuplicateID if it was in the store after
-// all; it is never added twice or in part.
+// and reaches every detector with their next operation. Either way, adding
+// the same story again (every field equal) gives its verdict: decided
+// afresh, or the one it was stored with. A story is never added twice or in
+// part.
 func (d *Detector) AddContext(ctx context.Context, s Story) (Result, error) {
 	p, err := d.prepare(s)
 	if err != nil {

@@ -153,6 +153,9 @@ func (d *Detector) apply(entries []Entry) error {
 		l := &logs[i]
 		switch l.op {
 		case opAdd:
+			if d.pending != nil && l.nonce == d.pending.nonce {
+				d.pending.landed = true
+			}
 			p := preps[i]
 			if rec, ok := d.stories[l.story.ID]; ok {
 				// Only a detector that missed entries can hold it: the log
@@ -186,12 +189,35 @@ func (d *Detector) remove(rec *storyRec) {
 	d.drop(rec)
 }
 
+// pendingAdd is an add whose append failed without saying whether the
+// store took the entry (a lost reply). If the entry turns up in the log, the
+// story was added with the verdict decided then, and adding the same story
+// again returns that verdict.
+type pendingAdd struct {
+	nonce  uint64
+	story  Story
+	result Result
+	job    *passageJob
+	landed bool // the entry turned up in the log
+}
+
+// sameStory reports whether two stories are the same in every field.
+func sameStory(a, b Story) bool {
+	return a.ID == b.ID && a.Text == b.Text && a.Title == b.Title && a.Source == b.Source &&
+		a.Language == b.Language && a.Time.Equal(b.Time)
+}
+
 // addShared decides on a story and appends the decision to the store's
 // log, taking in what other detectors appended first until the append
 // succeeds. The caller holds d.mu.
 func (d *Detector) addShared(ctx context.Context, p *prepared) (Result, *passageJob, error) {
 	for {
 		if _, ok := d.stories[p.story.ID]; ok {
+			if pa := d.pending; pa != nil && pa.landed && sameStory(pa.story, p.story) {
+				// Added again after a lost reply: it was added then.
+				d.pending = nil
+				return pa.result, pa.job, nil
+			}
 			return Result{}, nil, storyErr(p.story.ID, ErrDuplicateID, "the detector already holds a story with this id")
 		}
 		f := d.features(p)
@@ -203,9 +229,14 @@ func (d *Detector) addShared(ctx context.Context, p *prepared) (Result, *passage
 		pos := d.pos + 1
 		ok, err := d.store.Append(ctx, d.epoch, pos, l.encode(), d.ttl)
 		if err != nil {
+			r, job := d.result(p, f, dec, nil)
+			d.pending = &pendingAdd{nonce: l.nonce, story: p.story, result: r, job: job}
 			return Result{}, nil, storeErr(fmt.Sprintf("add story %q", p.story.ID), err)
 		}
 		if ok {
+			if d.pending != nil && !d.pending.landed {
+				d.pending = nil // it did not land: this append took its place
+			}
 			rec := d.insert(p, f, dec, pos)
 			d.pos = pos
 			r, job := d.result(p, f, dec, rec)

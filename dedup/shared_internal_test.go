@@ -64,13 +64,18 @@ func FuzzLogEntry(f *testing.F) {
 type failingStore struct {
 	MemoryStore
 	failAppend, failRead error
+	loseReply            bool // append, then fail as if the reply was lost
 }
 
 func (s *failingStore) Append(ctx context.Context, epoch string, pos uint64, entry []byte, ttl time.Duration) (bool, error) {
 	if s.failAppend != nil {
 		return false, s.failAppend
 	}
-	return s.MemoryStore.Append(ctx, epoch, pos, entry, ttl)
+	ok, err := s.MemoryStore.Append(ctx, epoch, pos, entry, ttl)
+	if s.loseReply {
+		return false, errors.New("i/o timeout")
+	}
+	return ok, err
 }
 
 func (s *failingStore) Read(ctx context.Context, epoch string, after uint64, limit int) ([]Entry, uint64, error) {
@@ -204,4 +209,54 @@ func TestSharedWorkersEqualOneDetectorInLogOrder(t *testing.T) {
 		require.NoError(t, d.Sync(context.Background()))
 		assert.Equal(t, one.Clusters(), d.Clusters(), "worker %d", w)
 	}
+}
+
+// After a lost reply the story is in the store; adding the same story again
+// gives the verdict it was stored with, and only the same story.
+func TestSharedLostReply(t *testing.T) {
+	stories := newsroom(t)
+	s := &failingStore{}
+	cfg := Config{Clock: fixedClock, Window: -1}
+	d, err := NewSharedDetector(context.Background(), cfg, s)
+	require.NoError(t, err)
+	one := newDetector(t, cfg)
+	for _, l := range stories[:3] {
+		_, err := d.Add(l.Story)
+		require.NoError(t, err)
+		_, err = one.Add(l.Story)
+		require.NoError(t, err)
+	}
+	story := stories[3].Story
+	want, err := one.Add(story)
+	require.NoError(t, err)
+
+	s.loseReply = true
+	_, err = d.Add(story)
+	require.ErrorIs(t, err, ErrStore)
+	s.loseReply = false
+
+	edited := story
+	edited.Title = "another title"
+	_, err = d.Add(edited)
+	require.ErrorIs(t, err, ErrDuplicateID, "another story under the id")
+	got, err := d.Add(story)
+	require.NoError(t, err, "the same story again")
+	assert.Equal(t, want, got, "its verdict")
+	_, err = d.Add(story)
+	require.ErrorIs(t, err, ErrDuplicateID, "a third time is a duplicate")
+
+	late, err := NewSharedDetector(context.Background(), cfg, s)
+	require.NoError(t, err)
+	assert.Equal(t, one.Clusters(), late.Clusters(), "stored once")
+
+	// An append that failed and did not land: the story is added afresh.
+	s.failAppend = errors.New("connection refused")
+	_, err = d.Add(stories[4].Story)
+	require.ErrorIs(t, err, ErrStore)
+	s.failAppend = nil
+	want, err = one.Add(stories[4].Story)
+	require.NoError(t, err)
+	got, err = d.Add(stories[4].Story)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
 }

@@ -27,12 +27,12 @@
 // A lost connection makes the operation return an error (dedup.ErrStore);
 // go-redis retries commands on a new connection first, and a retried append
 // that had in fact been written is recognised as such, so no story is
-// written twice or in part.
+// written twice or in part. Adding the story again to the same detector
+// gives its verdict, whether or not the lost append had been written (see
+// dedup.Detector.AddContext).
 //
-// # Position in the pipeline
-//
-//	normalise -> tokenise -> filter -> stem -> shingle -> sign -> index -> cluster
-//
-// The store sits beside the last stages: it orders and keeps the stories of
-// every worker, and each worker's detector indexes and clusters them.
+// In the pipeline (normalise -> tokenise -> filter -> stem -> shingle ->
+// sign -> index -> cluster) the store sits beside the last two stages: it
+// orders and keeps the stories of every worker, and each worker's detector
+// indexes and clusters them.
 package redisstore

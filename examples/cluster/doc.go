@@ -185,7 +185,7 @@
 // answers of the stories before it are written, standard error names the
 // line of the story it stopped at, and the exit status is 1. That story may
 // or may not have reached the shared state; a new run given it again gets
-// its verdict, or a duplicate id if it had. See package
+// its verdict if it had not, or a duplicate id if it had. See package
 // github.com/newsdup/newsdup/dedup/redisstore for the server's settings
 // (persistence, no eviction).
 //
