@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -94,111 +92,11 @@ func (s *server) kill() {
 	}
 }
 
-// proxy forwards TCP connections to a server and can cut them, refuse new
-// ones, or swallow what the server answers, as a failing network would.
-type proxy struct {
-	t      testing.TB
-	url    string // of the server
-	target string // its address
-	l      net.Listener
-
-	mu      sync.Mutex
-	down    bool // refuse connections
-	swallow bool // drop the server's replies
-	conns   []net.Conn
-}
-
-// startProxy starts a proxy to the server at url.
-func startProxy(t testing.TB, url string) *proxy {
-	opt, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &proxy{t: t, url: url, target: opt.Addr, l: l}
-	go p.serve()
-	t.Cleanup(func() { l.Close(); p.cut() })
-	return p
-}
-
-// client returns a client of the server that goes through the proxy, gives
-// up on a connection after 300 ms and retries a command that many times.
-func (p *proxy) client(t testing.TB, retries int) *redis.Client {
-	return redistest.Client(t, p.url, func(o *redis.Options) {
-		o.Addr = p.l.Addr().String()
+// proxyClient returns a client of the server behind p that gives up on a
+// connection after 300 ms and retries a command that many times.
+func proxyClient(t testing.TB, p *redistest.Proxy, retries int) *redis.Client {
+	return redistest.Client(t, p.URL(), func(o *redis.Options) {
 		o.DialTimeout, o.ReadTimeout, o.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
 		o.MaxRetries = retries
 	})
-}
-
-func (p *proxy) serve() {
-	for {
-		c, err := p.l.Accept()
-		if err != nil {
-			return
-		}
-		p.mu.Lock()
-		down := p.down
-		p.mu.Unlock()
-		if down {
-			c.Close()
-			continue
-		}
-		s, err := net.Dial("tcp", p.target)
-		if err != nil {
-			c.Close()
-			continue
-		}
-		p.mu.Lock()
-		p.conns = append(p.conns, c, s)
-		p.mu.Unlock()
-		go func() { io.Copy(s, c); s.Close() }()
-		go p.replies(c, s)
-	}
-}
-
-// replies copies the server's bytes to the client unless swallowing.
-func (p *proxy) replies(c, s net.Conn) {
-	defer c.Close()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := s.Read(buf)
-		if n > 0 {
-			p.mu.Lock()
-			swallow := p.swallow
-			p.mu.Unlock()
-			if !swallow {
-				if _, werr := c.Write(buf[:n]); werr != nil {
-					return
-				}
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// cut closes every connection through the proxy.
-func (p *proxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
-func (p *proxy) setDown(down bool) {
-	p.mu.Lock()
-	p.down = down
-	p.mu.Unlock()
-	if down {
-		p.cut()
-	}
-}
-
-func (p *proxy) setSwallow(swallow bool) {
-	p.mu.Lock()
-	p.swallow = swallow
-	p.mu.Unlock()
 }

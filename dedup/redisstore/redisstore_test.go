@@ -199,34 +199,34 @@ func TestServerRestartWithoutPersistence(t *testing.T) {
 // never lost, added twice or half written.
 func TestLostConnection(t *testing.T) {
 	url := redistest.URL(t)
-	p := startProxy(t, url)
+	p := redistest.StartProxy(t, url)
 	direct := redistest.Client(t, url)
 	name := redistest.StoreName(t, direct)
 	stories := teststories.Newsroom(t)
-	cut := join(t, newStore(t, p.client(t, 1), name), keep)
+	cut := join(t, newStore(t, proxyClient(t, p, 1), name), keep)
 	other := join(t, newStore(t, redistest.Client(t, url), name), keep)
 	_, err := cut.Add(stories[0])
 	require.NoError(t, err)
 
 	// The network is down: nothing reaches the server.
-	p.setDown(true)
+	p.SetDown(true)
 	_, err = cut.Add(stories[1])
 	require.ErrorIs(t, err, dedup.ErrStore)
 	assert.Equal(t, 1, cut.Len(), "the detector is unchanged")
 	_, err = other.Add(stories[2])
 	require.NoError(t, err, "the other worker goes on")
-	p.setDown(false)
+	p.SetDown(false)
 	r, err := cut.Add(stories[1])
 	require.NoError(t, err, "the same story, once the network is back")
 	assert.Equal(t, stories[1].ID, r.ID)
 
 	// The server takes an append but its reply is lost, and the retry on a
 	// new connection is lost too.
-	p.setSwallow(true)
+	p.SetSwallow(true)
 	_, err = cut.Add(stories[3])
 	require.ErrorIs(t, err, dedup.ErrStore)
-	p.setSwallow(false)
-	p.cut()
+	p.SetSwallow(false)
+	p.Cut()
 	r, err = cut.Add(stories[3])
 	require.NoError(t, err, "the lost append had been written: adding the story again gives its verdict")
 	assert.Equal(t, stories[3].ID, r.ID)
@@ -246,14 +246,14 @@ func TestLostConnection(t *testing.T) {
 // written once.
 func TestLostReplyRetried(t *testing.T) {
 	url := redistest.URL(t)
-	p := startProxy(t, url)
+	p := redistest.StartProxy(t, url)
 	direct := redistest.Client(t, url)
 	name := redistest.StoreName(t, direct)
 	stories := teststories.Newsroom(t)
-	d := join(t, newStore(t, p.client(t, 3), name), keep)
-	p.setSwallow(true)
+	d := join(t, newStore(t, proxyClient(t, p, 3), name), keep)
+	p.SetSwallow(true)
 	// Let the reply of the first attempt go, then let later replies through.
-	go func() { time.Sleep(100 * time.Millisecond); p.setSwallow(false) }()
+	go func() { time.Sleep(100 * time.Millisecond); p.SetSwallow(false) }()
 	r, err := d.Add(stories[0])
 	require.NoError(t, err)
 	assert.Equal(t, dedup.New, r.Kind)

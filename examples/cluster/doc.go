@@ -179,13 +179,17 @@
 // added after.
 //
 // A server that cannot be reached within 10 seconds at the start ends the
-// run with exit status 1. If the server fails while a story is added (a lost
-// connection, a timeout, or a server that lost the shared state, restarted
-// without persistence), the run stops there, even with -skip-bad: the
-// answers of the stories before it are written, standard error names the
-// line of the story it stopped at, and the exit status is 1. That story may
-// or may not have reached the shared state; a new run given it again gets
-// its verdict if it had not, or a duplicate id if it had. See package
+// run with exit status 1. If the server cannot be reached or does not answer
+// while a story is added (a lost connection, a timeout, a server
+// restarting), the run tries the story again after 0.5, 1, 2 and 4 seconds,
+// saying so on standard error; a story that reached the server although its
+// reply was lost gets the verdict it was stored with, so trying again never
+// adds it twice. If the server still fails, or lost the shared state (it
+// restarted without persistence), the run stops there, even with -skip-bad:
+// the answers of the stories before it are written, standard error names
+// the line of the story it stopped at, and the exit status is 1. That story
+// may or may not have reached the shared state; a new run given it again
+// gets its verdict if it had not, or a duplicate id if it had. See package
 // github.com/newsdup/newsdup/dedup/redisstore for the server's settings
 // (persistence, no eviction).
 //

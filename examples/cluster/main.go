@@ -318,19 +318,11 @@ func (p *pipeline) addStories(name string, batch []pending) error {
 		}
 		k := len(rs)
 		line := batch[len(batch)-len(stories)+k].line
-		if storeFailed(err) {
-			// Not the story's fault, and not to be retried: the store
-			// may hold it after all. AddBatch's error names the story by
-			// its place in the batch; the line names it better.
-			if inner := errors.Unwrap(err); inner != nil {
-				err = inner
-			}
-			return storeError(name, line, err)
-		}
-		// AddBatch stopped at a story Add rejects. Add it alone to get the
-		// reason in Add's words (the detector is unchanged by a rejected
-		// story, so it fails the same way).
-		r, err := p.det.Add(stories[k])
+		// AddBatch stopped at a story: one Add rejects (the detector is
+		// unchanged by a rejected story, so Add alone fails the same way
+		// and gives the reason in its own words), or the shared state
+		// failed, in which case Add tries again.
+		r, err := p.addOne(name, line, stories[k])
 		if storeFailed(err) {
 			return storeError(name, line, err)
 		}
@@ -344,6 +336,28 @@ func (p *pipeline) addStories(name string, batch []pending) error {
 		stories = stories[k+1:]
 	}
 	return nil
+}
+
+// storeRetryWaits are the pauses before each new try of a story whose add
+// failed because the -redis server could not be reached or did not answer:
+// long enough together for a server to restart or a network to come back.
+var storeRetryWaits = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second}
+
+// addOne adds one story. When the shared state fails with dedup.ErrStore it
+// tries again after each of storeRetryWaits, saying so on standard error;
+// trying again is safe, as the detector recognises a story that reached the
+// server although the reply was lost, and gives its verdict.
+func (p *pipeline) addOne(name string, line int, s dedup.Story) (dedup.Result, error) {
+	r, err := p.det.Add(s)
+	for _, wait := range storeRetryWaits {
+		if !errors.Is(err, dedup.ErrStore) {
+			break
+		}
+		fmt.Fprintf(p.stderr, "cluster: %s line %d: the shared state failed, trying again in %v: %v\n", name, line, wait, err)
+		time.Sleep(wait)
+		r, err = p.det.Add(s)
+	}
+	return r, err
 }
 
 // answer writes the answer for one story.

@@ -221,3 +221,37 @@ func TestRedisStoreFailureStops(t *testing.T) {
 	assert.Contains(t, e, "cluster: 1 story processed")
 	assert.NotContains(t, e, "skipped", "a store failure is not a bad line")
 }
+
+// The server cannot be reached for a second while a story is added: the run
+// tries again, says so, and answers every story.
+func TestRedisRetriesAfterOutage(t *testing.T) {
+	u := redistest.URL(t)
+	p := redistest.StartProxy(t, u)
+	name := redistest.StoreName(t, redistest.Client(t, u))
+	agency, rewrite := seedLines(t)
+
+	inR, inW := io.Pipe()
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run([]string{"-redis", p.URL(), "-redis-name", name}, inR, &out, &errOut) }()
+	feed(t, inW, &out, agency)
+	p.SetDown(true)
+	time.AfterFunc(1200*time.Millisecond, func() { p.SetDown(false) })
+	_, err := io.WriteString(inW, rewrite)
+	require.NoError(t, err)
+	require.NoError(t, inW.Close())
+
+	select {
+	case code := <-done:
+		require.Equal(t, 0, code, errOut.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run did not end")
+	}
+	vs := decodeLines(t, out.String())
+	require.Len(t, vs, 2)
+	assertRewriteJoinsAgency(t, vs[1])
+	assert.Contains(t, errOut.String(), "stdin line 2: the shared state failed, trying again in 500ms")
+	cl, ok := joined(t, u, name).ClusterOf("001")
+	require.True(t, ok)
+	assert.Equal(t, []string{"000", "001"}, cl.Stories, "each story once")
+}
