@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// Store is where detectors running in several processes share one state.
+// Store is where detectors share one state: the workers of a pipeline, in
+// one process or several.
 //
 // What a store holds is a log: every change made to the shared detector (a
 // story added, with the verdict it was given, or a story removed) is an entry
@@ -40,19 +41,20 @@ type Store interface {
 	// pos-1, and reports whether it did. It reports false, without error,
 	// when another entry took pos first. Appending an entry identical to
 	// the one at pos reports true: a retry after a lost reply is not a
-	// conflict. The entry expires after ttl (never when ttl <= 0). Append
-	// is atomic: the entry and the new last position are written together
-	// or not at all. It returns an error wrapping ErrStoreReset when the
-	// store's epoch is no longer epoch.
+	// conflict. Appending past the next position is an error. The entry
+	// expires after ttl (never when ttl <= 0). Append is atomic: the entry
+	// and the new last position are written together or not at all. It
+	// returns an error wrapping ErrStoreReset when the store's epoch is no
+	// longer epoch.
 	Append(ctx context.Context, epoch string, pos uint64, entry []byte, ttl time.Duration) (bool, error)
 
-	// Read returns the entries at positions above after, in order, at most limit
-	// of them (fewer only when no more are left up to the last position,
-	// or to bound the bytes of one answer), and the last position written.
-	// Expired entries are left out, so positions may have gaps; no entries
-	// means every entry up to the last position expired. It returns an
-	// error wrapping ErrStoreReset when the store's epoch is no longer
-	// epoch.
+	// Read returns the entries at positions above after, in order, at
+	// most limit of them (fewer only when no more are left up to the last
+	// position, or to bound the bytes of one answer), and the last
+	// position written. Expired entries are left out, so positions may
+	// have gaps; no entries means every entry up to the last position
+	// expired. It returns an error wrapping ErrStoreReset when the store's
+	// epoch is no longer epoch.
 	Read(ctx context.Context, epoch string, after uint64, limit int) (entries []Entry, last uint64, err error)
 }
 
