@@ -184,7 +184,10 @@ func (m *MemoryStore) Append(ctx context.Context, epoch string, pos uint64, entr
 		i++
 	}
 	if i > 0 {
-		m.entries = append(m.entries[:0:0], m.entries[i:]...)
+		// Reslice rather than copy: append moves the live entries to a
+		// new array when this one fills up.
+		clear(m.entries[:i])
+		m.entries = m.entries[i:]
 		m.base += uint64(i)
 	}
 	return true, nil
