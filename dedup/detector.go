@@ -84,9 +84,8 @@ type Detector struct {
 	// Shared detectors only (see NewSharedDetector).
 	store   Store
 	epoch   string
-	pos     uint64        // last log position applied
-	ttl     time.Duration // expiry of log entries
-	pending *pendingAdd   // the last add whose append failed
+	pos     uint64      // last log position applied
+	pending *pendingAdd // the last add whose append failed
 }
 
 // storyRec is a story held by the detector.

@@ -42,10 +42,9 @@ const syncBatch = 256
 // The time window maps onto the store's expiry: each entry expires
 // Config.Window after it was written (never when the window is negative, so
 // that the store then grows with every story: give a long-running pipeline a
-// window). In
-// a live newsroom stories arrive about when they are published, so an entry
-// leaves the store about when its story leaves the window; a detector that
-// joins later starts from the stories still in it. What detectors learn
+// window). In a live newsroom stories arrive about when they are published,
+// so an entry leaves the store about when its story leaves the window; a
+// detector that joins later starts from the stories still in it. What detectors learn
 // outside the window (site boilerplate) is not in the store: a detector
 // that joins learns it anew from the stream.
 //
@@ -69,9 +68,6 @@ func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector,
 		return nil, err
 	}
 	d.store, d.epoch = store, epoch
-	if d.cfg.Window > 0 {
-		d.ttl = d.cfg.Window
-	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.syncLocked(ctx); err != nil {
@@ -222,12 +218,11 @@ func (d *Detector) addShared(ctx context.Context, p *prepared) (Result, *passage
 		}
 		f := d.features(p)
 		dec := d.decide(p, f, "")
-		l := logEntry{op: opAdd, nonce: rand.Uint64(), story: p.story, kind: dec.kind}
+		l := logEntry{op: opAdd, story: p.story, kind: dec.kind}
 		if dec.cl != nil {
 			l.clusterKey, l.clusterID = dec.cl.key, dec.cl.id
 		}
-		pos := d.pos + 1
-		ok, err := d.store.Append(ctx, d.epoch, pos, l.encode(), d.ttl)
+		pos, ok, err := d.appendNext(ctx, &l)
 		if err != nil {
 			r, job := d.result(p, f, dec, nil)
 			d.pending = &pendingAdd{nonce: l.nonce, story: p.story, result: r, job: job}
@@ -249,6 +244,17 @@ func (d *Detector) addShared(ctx context.Context, p *prepared) (Result, *passage
 	}
 }
 
+// appendNext appends l, given a fresh nonce, at the position after the last
+// one applied, expiring after the window (never for a negative window). It
+// returns that position and whether the store took it. The caller holds
+// d.mu.
+func (d *Detector) appendNext(ctx context.Context, l *logEntry) (uint64, bool, error) {
+	l.nonce = rand.Uint64()
+	pos := d.pos + 1
+	ok, err := d.store.Append(ctx, d.epoch, pos, l.encode(), d.cfg.Window)
+	return pos, ok, err
+}
+
 // removeShared appends the removal of a story to the store's log. The
 // caller holds d.mu.
 func (d *Detector) removeShared(ctx context.Context, id string) error {
@@ -260,9 +266,7 @@ func (d *Detector) removeShared(ctx context.Context, id string) error {
 		if !ok {
 			return storyErr(id, ErrNotFound, "no such story")
 		}
-		l := logEntry{op: opRemove, nonce: rand.Uint64(), story: Story{ID: id}}
-		pos := d.pos + 1
-		ok, err := d.store.Append(ctx, d.epoch, pos, l.encode(), d.ttl)
+		pos, ok, err := d.appendNext(ctx, &logEntry{op: opRemove, story: Story{ID: id}})
 		if err != nil {
 			return storeErr(fmt.Sprintf("remove story %q", id), err)
 		}
