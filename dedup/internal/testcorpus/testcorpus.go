@@ -20,27 +20,36 @@ import (
 	"github.com/cespare/xxhash/v2"
 )
 
-// reutersPath returns the path of the Reuters-21578 articles: the
-// NEWSDUP_REUTERS environment variable, or else shared/datasets beside the
-// repository root. ok is false when the file is not there.
-func reutersPath() (path string, ok bool) {
-	if p := os.Getenv("NEWSDUP_REUTERS"); p != "" {
-		_, err := os.Stat(p)
-		return p, err == nil
-	}
+// Root returns the repository root: the nearest directory above the
+// working directory that holds go.mod. ok is false when there is none.
+func Root() (dir string, ok bool) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", false
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
 			return "", false
 		}
 		dir = parent
+	}
+}
+
+// ReutersPath returns the path of the Reuters-21578 articles: the
+// NEWSDUP_REUTERS environment variable, or else shared/datasets beside the
+// repository root. ok is false when the file is not there.
+func ReutersPath() (path string, ok bool) {
+	if p := os.Getenv("NEWSDUP_REUTERS"); p != "" {
+		_, err := os.Stat(p)
+		return p, err == nil
+	}
+	dir, ok := Root()
+	if !ok {
+		return "", false
 	}
 	p := filepath.Join(dir, "..", "shared", "datasets", "reuters21578", "articles.jsonl")
 	if _, err := os.Stat(p); err != nil {
@@ -66,7 +75,7 @@ var (
 // with a message saying how to point at it.
 func Reuters(tb testing.TB) *Corpus {
 	tb.Helper()
-	path, ok := reutersPath()
+	path, ok := ReutersPath()
 	if !ok {
 		tb.Skipf("Reuters-21578 not found (%q): set NEWSDUP_REUTERS to the path of reuters21578/articles.jsonl", path)
 	}

@@ -13,26 +13,18 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/dedup/internal/testcorpus"
 )
 
-// Root returns the repository root: the nearest directory above the working
-// directory that holds go.mod with the dedup/ folder beside it.
+// Root returns the repository root (see testcorpus.Root), or fails the
+// test.
 func Root(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	dir, ok := testcorpus.Root()
+	if !ok {
+		t.Fatal("teststories: repository root not found above the working directory")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "dedup", "doc.go")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("teststories: repository root not found above the working directory")
-		}
-		dir = parent
-	}
+	return dir
 }
 
 // Read returns the stories of a JSON Lines file (id, title, text, source,
@@ -113,12 +105,9 @@ func ECB(t testing.TB, n int) []dedup.Story {
 // the data set is neither at NEWSDUP_REUTERS nor beside the repository.
 func Reuters(t testing.TB) ([]dedup.Story, int) {
 	t.Helper()
-	p := os.Getenv("NEWSDUP_REUTERS")
-	if p == "" {
-		p = filepath.Join(Root(t), "..", "shared", "datasets", "reuters21578", "articles.jsonl")
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("data set reuters21578 not found (set NEWSDUP_REUTERS to its path): %v", err)
+	p, ok := testcorpus.ReutersPath()
+	if !ok {
+		t.Skipf("Reuters-21578 not found (%q): set NEWSDUP_REUTERS to the path of reuters21578/articles.jsonl", p)
 	}
 	var out []dedup.Story
 	size := 0
