@@ -20,11 +20,18 @@ import (
 // e.g. redis://127.0.0.1:6390/0.
 const Env = "NEWSDUP_REDIS"
 
+// EnvRequired, set to any value, makes the tests that need a server fail
+// rather than skip when Env is not set, as CI requires.
+const EnvRequired = "NEWSDUP_REDIS_REQUIRED"
+
 // URL returns the URL of the test server, or skips the test with a message
-// saying how to run it.
+// saying how to run it (fails it when EnvRequired is set).
 func URL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(Env)
+	if u == "" && os.Getenv(EnvRequired) != "" {
+		t.Fatalf("Redis integration test: %s is set, so %s must name a server", EnvRequired, Env)
+	}
 	if u == "" {
 		t.Skipf("Redis integration test: set %s to a server's URL to run it, e.g. "+
 			"redis-server --port 6390 --save '' --daemonize yes && %s=redis://127.0.0.1:6390/0 go test ./...", Env, Env)
