@@ -14,6 +14,7 @@ import (
 	"github.com/newsdup/newsdup/dedup/cluster"
 	"github.com/newsdup/newsdup/dedup/lsh"
 	"github.com/newsdup/newsdup/dedup/minhash"
+	"github.com/newsdup/newsdup/shingle"
 	"github.com/newsdup/newsdup/simhash"
 )
 
@@ -386,16 +387,27 @@ func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 // and its site's furniture. They must share a long stretch of text (at least
 // partialCopyShingles shingles and partialCopyContainment of the smaller
 // set), and the rest of the story must agree with the other in its words
-// (term similarity of at least Config.SameStoryThreshold). "The rest" leaves
-// out the lines of the story that earlier stories of other clusters had word
-// for word: the furniture of a site, which two different stories from one
-// site share, is dropped from the comparison as soon as the site's second
-// story has been seen, before it is learned as boilerplate.
+// (term similarity of at least Config.SameStoryThreshold).
+//
+// Two different stories from one site share the site's furniture, which
+// is left out:
+//   - of the rest, the lines that earlier stories of other clusters had word
+//     for word, so the furniture is left out as soon as the site's second
+//     story has been seen, before it is learned as boilerplate;
+//   - of the shared stretch and of the rest, when both stories come from one
+//     source, the runs of lines opening and closing the story that the other
+//     story has too: the header and footer that a site's second story shares
+//     with its first, before any other story has shown them to be
+//     furniture. What a partial copy shares with a story of its own site is
+//     the wire text inside them.
 func (d *Detector) partialCopy(p *prepared, f *features, rec *storyRec, containment float64, shared int) bool {
 	if containment < partialCopyContainment || shared < partialCopyShingles {
 		return false
 	}
-	var skip map[uint64]int32
+	skip := d.edgeLines(p, rec)
+	if skip != nil && !d.sharesInside(p, f, rec, skip) {
+		return false
+	}
 	for _, l := range p.lines {
 		if s, seen := d.lines.get(l.hash); seen && (s.n > 1 || s.clusters[0] != uint32(rec.cl.key)) {
 			if skip == nil {
@@ -409,6 +421,57 @@ func (d *Detector) partialCopy(p *prepared, f *features, rec *storyRec, containm
 		vec = d.vector(p, f, skip)
 	}
 	return vec.Dot(rec.vec) >= d.cfg.SameStoryThreshold
+}
+
+// edgeLines returns, when a story and rec come from one source, the lines of
+// the runs opening and closing the story that rec has too; lines without words
+// belong to a run without ending it. It returns nil when there are none.
+func (d *Detector) edgeLines(p *prepared, rec *storyRec) map[uint64]int32 {
+	if p.story.Source == "" || p.story.Source != rec.source {
+		return nil
+	}
+	var edges map[uint64]int32
+	edge := func(l textLine) bool {
+		if l.hash == 0 {
+			return true
+		}
+		if !slices.Contains(rec.lines, l.hash) {
+			return false
+		}
+		if edges == nil {
+			edges = make(map[uint64]int32)
+		}
+		edges[l.hash] = 1
+		return true
+	}
+	first := len(p.lines)
+	for i, l := range p.lines {
+		if !edge(l) {
+			first = i
+			break
+		}
+	}
+	for i := len(p.lines) - 1; i > first && edge(p.lines[i]); i-- {
+	}
+	return edges
+}
+
+// sharesInside reports whether the lines of a story outside skip and outside
+// learned boilerplate share a stretch with rec as long as partialCopy asks
+// for.
+func (d *Detector) sharesInside(p *prepared, f *features, rec *storyRec, skip map[uint64]int32) bool {
+	var content []shingle.Token
+	for i, l := range p.lines {
+		if _, ok := skip[l.hash]; !ok && !f.boiler[i] {
+			content = appendContent(content, p.tokens[l.lo:l.hi])
+		}
+	}
+	shingles := shingle.WordShingles(nil, content, d.cfg.ShingleSize)
+	slices.Sort(shingles)
+	shingles = slices.Compact(shingles)
+	shared := overlap(shingles, rec.shingles)
+	return shared >= partialCopyShingles &&
+		float64(shared) >= partialCopyContainment*float64(min(len(shingles), len(rec.shingles)))
 }
 
 // clusterScore is the similarity of a story to a cluster as a whole: the

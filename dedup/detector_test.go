@@ -228,6 +228,53 @@ func TestSharedBoilerplateAloneIsNotAMatch(t *testing.T) {
 	}
 }
 
+// A site's second story shares its header and footer with the first before
+// any other story has shown them to be furniture. When the stories are short,
+// the furniture is most of what they share, as much as a partial copy shares
+// with its wire story; but it opens and closes both stories, and a partial
+// copy shares text inside them.
+func TestSiteFurnitureOfShortStoriesIsNotACopy(t *testing.T) {
+	const site = "Harbour Ledger"
+	header := "Harbour Ledger | Home | World | Business | Markets | Opinion\n\n" +
+		"Sign up for the Harbour Ledger Morning Brief newsletter and get the day's top stories in your inbox.\n\n"
+	footer := "\n\nRead more: the latest markets coverage from Harbour Ledger\n\n" +
+		"Share this article: Facebook | Twitter | LinkedIn | Email\n\n" +
+		"The Harbour Ledger newsroom edits agency copy around the clock; follow our reporters for updates.\n\n" +
+		"Copyright 2021 Harbour Ledger. All rights reserved."
+	wrap := func(body string) string { return header + body + footer }
+	corn := wrap("Farmers who grew oats for their own use will probably be allowed to keep planting them without losing corn programme benefits, an aide to the agriculture secretary said.\n\n" +
+		"The aide said a decision was expected before the spring planting season.")
+	oil := wrap("The refiner cut its contract prices for crude oil by 1.50 dollars a barrel from Thursday.\n\n" +
+		"The reduction brings its posted price for the benchmark grade to 16.00 dollars a barrel, the company said.")
+	d := newDetector(t, Config{Window: -1})
+	_, err := d.Add(Story{ID: "corn", Source: site, Text: corn})
+	require.NoError(t, err)
+	r, err := d.Add(Story{ID: "oil", Source: site, Text: oil})
+	require.NoError(t, err)
+	assert.Equal(t, New, r.Kind, "matches: %+v", r.Matches)
+
+	// The site's trimmed copies of a wire story, with a paragraph of their
+	// own, share its header and footer with its earlier story and with each
+	// other, and are copies of the wire story.
+	agency, _ := seedStories(t)
+	paras := paragraphs(agency.Text)
+	d = newDetector(t, Config{Window: -1})
+	for _, s := range []Story{{ID: "corn", Source: site, Text: corn}, agency} {
+		_, err = d.Add(s)
+		require.NoError(t, err)
+	}
+	own := "Local analysts told the Harbour Ledger that markets would watch the January talks closely."
+	for i, body := range []string{
+		strings.Join(append(paras[:5:5], own), "\n\n"),
+		strings.Join(append([]string{own}, paras[1:6]...), "\n\n"),
+	} {
+		r, err := d.Add(Story{ID: fmt.Sprint("site-copy-", i), Source: site, Text: wrap(body)})
+		require.NoError(t, err)
+		assert.Equal(t, Copy, r.Kind, "site copy %d", i)
+		assert.Equal(t, seedAgency, r.Cluster, "site copy %d", i)
+	}
+}
+
 func TestBoilerplateIsLearned(t *testing.T) {
 	footer := "\n\nSubscribe to our newsletter for the day's top stories.\n\nFollow us on social media and share this article with your friends.\n\nCopyright Example Media. All rights reserved."
 	d := newDetector(t, Config{Window: -1})

@@ -19,7 +19,9 @@ type Story struct {
 	// copy.
 	Title string
 	// Source names the outlet, optional; it is carried through to clusters
-	// and results and not used for matching.
+	// and results. Matching uses it for one thing: the lines opening and
+	// closing two stories of one source (the site's header and footer)
+	// cannot make them copies before the site's furniture is learned.
 	Source string
 	// Time is the publication time; the zero Time means unknown. Dated
 	// stories drive the time window (Config.Window); see Detector for how
