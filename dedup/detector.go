@@ -320,7 +320,7 @@ func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 			return
 		}
 		j, c, shared := copyScores(f.shingles, rec.shingles)
-		if shared < d.cfg.MinSharedShingles || numbersConflict(f.numbers, rec.numbers) {
+		if shared < d.cfg.MinSharedShingles || numbersConflict(f, rec) {
 			return
 		}
 		if j < d.cfg.CopyJaccard && c < d.cfg.CopyContainment && !d.partialCopy(p, f, rec, c, shared) {

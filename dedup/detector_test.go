@@ -217,6 +217,25 @@ Economists polled before the report had forecast claims would come in at %s. A d
 	assert.Equal(t, "claims-2", r.Matches[0].ID)
 }
 
+// The figures of text only one story has are nothing the other disagrees
+// with: a site's copy of a wire story, cut before the paragraph with the
+// story's figures, carries the day of its dateline and the year of its
+// copyright line.
+func TestFiguresOfTheCopysOwnTextAreNoConflict(t *testing.T) {
+	agency, _ := seedStories(t)
+	paras := paragraphs(agency.Text)
+	source := strings.Join(append(paras[2:8:8], "The official said 40 diplomats and 12 military advisers would attend."), "\n\n")
+	d := newDetector(t, Config{Window: -1})
+	_, err := d.Add(Story{ID: "wire", Text: source})
+	require.NoError(t, err)
+	cp := "WASHINGTON, December 27 (Daily Courier) - " + strings.Join(paras[2:8], "\n\n") +
+		"\n\nCopyright 2021 Daily Courier. All rights reserved."
+	r, err := d.Add(Story{ID: "copy", Text: cp})
+	require.NoError(t, err)
+	assert.Equal(t, Copy, r.Kind)
+	assert.Equal(t, "wire", r.Cluster)
+}
+
 func TestSharedBoilerplateAloneIsNotAMatch(t *testing.T) {
 	stories := newsroom(t)
 	d := newDetector(t, Config{Window: -1})

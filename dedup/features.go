@@ -212,14 +212,58 @@ func copyScores(a, b []uint64) (jaccard, containment float64, shared int) {
 	return jaccard, containment, shared
 }
 
-// numbersConflict reports whether the figures of two stories disagree: at
-// least two numbers of the story with fewer numbers, and more than a quarter
-// of them, are missing from the other. A trimmed copy keeps a subset of the
-// figures; a report written from the same template a week later does not.
-func numbersConflict(a, b []uint64) bool {
-	if len(a) > len(b) {
-		a, b = b, a
+// numbersConflict reports whether the figures of a story and of rec
+// disagree: at least two figures of the one with fewer figures, and more than
+// a quarter of them, are missing from the other. A trimmed copy keeps a subset
+// of the figures; a report written from the same template a week later does
+// not.
+//
+// Only figures told next to a word the other story has count: those of
+// sentences both tell. The figures of text only one of them has, such as an
+// outlet's dateline ("May 27") or the year of its copyright line, are
+// nothing the other disagrees with.
+func numbersConflict(f *features, rec *storyRec) bool {
+	a := toldNumbers(f.words, f.numbers, rec.vec.Terms)
+	b := toldNumbers(rec.words, rec.numbers, f.vec.Terms)
+	if len(a) <= len(b) {
+		return figuresMissing(a, rec.numbers)
 	}
-	missing := len(a) - overlap(a, b)
-	return missing >= 2 && 4*missing > len(a)
+	return figuresMissing(b, f.numbers)
+}
+
+// figuresMissing reports whether at least two of the figures told, and more
+// than a quarter of them, are missing from other. Both are sorted.
+func figuresMissing(told, other []uint64) bool {
+	missing := len(told) - overlap(told, other)
+	return missing >= 2 && 4*missing > len(told)
+}
+
+// toldNumbers returns the sorted distinct figures of a story (numbers, sorted)
+// whose nearest word before or after, in words, that is not a figure itself is
+// one of terms (sorted).
+func toldNumbers(words []word, numbers, terms []uint64) []uint64 {
+	if len(numbers) == 0 {
+		return nil
+	}
+	isNumber := func(h uint64) bool {
+		_, ok := slices.BinarySearch(numbers, h)
+		return ok
+	}
+	known := func(i, step int) bool {
+		for ; i >= 0 && i < len(words); i += step {
+			if !isNumber(words[i].hash) {
+				_, ok := slices.BinarySearch(terms, words[i].hash)
+				return ok
+			}
+		}
+		return false
+	}
+	var out []uint64
+	for i, w := range words {
+		if isNumber(w.hash) && (known(i-1, -1) || known(i+1, 1)) {
+			out = append(out, w.hash)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
