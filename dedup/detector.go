@@ -75,6 +75,7 @@ type Detector struct {
 	clusters map[uint64]*clusterRec // by key: the seq of the first member
 	lsh      *lsh.Index[uint64]
 	sim      *simhash.Index[uint64]
+	anchors  *anchorIndex // anchor shingles -> stories, for trimmed copies
 	terms    *cluster.Index
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
@@ -158,6 +159,7 @@ func NewDetector(cfg Config) (*Detector, error) {
 		clusters: make(map[uint64]*clusterRec),
 		lsh:      li,
 		sim:      si,
+		anchors:  newAnchorIndex(),
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
@@ -305,9 +307,9 @@ type copyMatch struct {
 func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 	cands := d.terms.Candidates(nil, f.top, f.topW, storyCandidates)
 
-	// Copy tier: candidates from the MinHash LSH index, the SimHash index
-	// and the latest members of the clusters most alike in terms, verified
-	// on the exact shingle sets.
+	// Copy tier: candidates from the MinHash LSH index, the SimHash index,
+	// the anchor index and the latest members of the clusters most alike in
+	// terms, verified on the exact shingle sets.
 	seen := make(map[uint64]bool)
 	var copies []copyMatch
 	check := func(seq uint64) {
@@ -343,6 +345,9 @@ func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 		sims := d.sim.Query(nil, f.fp)
 		for _, m := range sims[:min(len(sims), maxCopyCandidates)] {
 			check(m.ID)
+		}
+		for _, seq := range d.anchors.candidates(nil, f.shingles) {
+			check(seq)
 		}
 		for _, c := range cands[:min(len(cands), copyClusters)] {
 			cl := d.clusters[c.Cluster]
@@ -578,8 +583,8 @@ func (d *Detector) newCluster(key uint64, id string) *clusterRec {
 
 // attach adds a story record to a cluster and to every index: the cluster's
 // centroid, lines and years, the story index (top are the story's heaviest
-// terms), document frequencies, the LSH and SimHash indexes and the window
-// queue. The caller holds d.mu.
+// terms), document frequencies, the LSH, SimHash and anchor indexes and the
+// window queue. The caller holds d.mu.
 func (d *Detector) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash.Signature, fp simhash.Fingerprint) {
 	rec.cl = cl
 	cl.members = append(cl.members, rec)
@@ -625,6 +630,7 @@ func (d *Detector) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minha
 		if err := d.sim.Insert(rec.seq, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
+		d.anchors.insert(rec.seq, rec.shingles)
 	}
 	heap.Push(&d.queue, rec)
 }
@@ -663,6 +669,7 @@ func (d *Detector) drop(rec *storyRec) {
 	delete(d.bySeq, rec.seq)
 	d.lsh.Remove(rec.seq)
 	d.sim.Remove(rec.seq)
+	d.anchors.remove(rec.seq, rec.shingles)
 	cl := rec.cl
 	cl.centroid.Remove(rec.vec)
 	for _, t := range rec.vec.Terms {

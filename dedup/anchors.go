@@ -1,0 +1,106 @@
+package dedup
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Anchors find the stories a trimmed copy was cut from. MinHash LSH finds
+// stories by their Jaccard similarity, which a copy cut to a third of its
+// source and padded with an outlet's own paragraphs and furniture does not
+// reach, however much of the copy is the source's text. Anchors go by what
+// the two share instead: every story is posted under its anchor shingles,
+// the word shingles whose hash is 0 modulo anchorEvery (about one in
+// anchorEvery, chosen by the text alone, so two stories sharing a stretch
+// share its anchors). A copy sharing n shingles with its source shares about
+// n/anchorEvery anchors with it: a stretch of 40 shingles misses all of them
+// with probability (1-1/anchorEvery)^40, about 7% for anchorEvery 16.
+const (
+	anchorEvery      = 8  // one shingle in anchorEvery is an anchor; a power of two
+	anchorScan       = 32 // latest postings of an anchor read by a query
+	anchorCandidates = 8  // stories sharing the most anchors checked for copies
+)
+
+// anchorIndex maps anchor shingles to the stories holding them, by sequence
+// number in increasing order. It is not safe for concurrent use; the
+// detector's lock guards it.
+type anchorIndex struct {
+	postings map[uint64][]uint64
+	counts   map[uint64]int // scratch for candidates
+	cands    []anchorCand   // scratch for candidates
+}
+
+type anchorCand struct {
+	seq uint64
+	n   int
+}
+
+func newAnchorIndex() *anchorIndex {
+	return &anchorIndex{postings: make(map[uint64][]uint64), counts: make(map[uint64]int)}
+}
+
+func isAnchor(h uint64) bool { return h&(anchorEvery-1) == 0 }
+
+// insert posts a story, whose sequence number is above every one posted
+// before, under the anchors of its sorted distinct shingles.
+func (a *anchorIndex) insert(seq uint64, shingles []uint64) {
+	for _, h := range shingles {
+		if isAnchor(h) {
+			a.postings[h] = append(a.postings[h], seq)
+		}
+	}
+}
+
+// remove takes a story out of the postings of its anchors.
+func (a *anchorIndex) remove(seq uint64, shingles []uint64) {
+	for _, h := range shingles {
+		if !isAnchor(h) {
+			continue
+		}
+		p := a.postings[h]
+		if i, ok := slices.BinarySearch(p, seq); ok {
+			p = slices.Delete(p, i, i+1)
+		}
+		switch {
+		case len(p) == 0:
+			delete(a.postings, h)
+		case cap(p) > 32 && len(p) < cap(p)/4:
+			a.postings[h] = slices.Clone(p)
+		default:
+			a.postings[h] = p
+		}
+	}
+}
+
+// candidates appends to dst the stories sharing the most anchors with a
+// story's sorted distinct shingles, at most anchorCandidates of them, most
+// shared anchors first (ties: the latest first), and returns the extended
+// slice. Only the latest anchorScan postings of each anchor are read, so an
+// anchor in every story (a phrase of a template) costs little.
+func (a *anchorIndex) candidates(dst []uint64, shingles []uint64) []uint64 {
+	clear(a.counts)
+	for _, h := range shingles {
+		if !isAnchor(h) {
+			continue
+		}
+		p := a.postings[h]
+		for _, seq := range p[max(0, len(p)-anchorScan):] {
+			a.counts[seq]++
+		}
+	}
+	cands := a.cands[:0]
+	for seq, n := range a.counts {
+		cands = append(cands, anchorCand{seq, n})
+	}
+	a.cands = cands
+	slices.SortFunc(cands, func(x, y anchorCand) int {
+		if c := cmp.Compare(y.n, x.n); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.seq, x.seq)
+	})
+	for _, c := range cands[:min(len(cands), anchorCandidates)] {
+		dst = append(dst, c.seq)
+	}
+	return dst
+}

@@ -1,0 +1,138 @@
+package dedup
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// anchors returns n distinct anchor hashes starting at the k-th.
+func anchors(k, n int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = uint64(k+i+1) * anchorEvery
+	}
+	return out
+}
+
+func TestAnchorIndex(t *testing.T) {
+	a := newAnchorIndex()
+	notAnchor := uint64(anchorEvery + 1)
+	a.insert(1, anchors(0, 3))                                       // shares 3 with the query
+	a.insert(2, append(anchors(1, 1), notAnchor))                    // shares 1
+	a.insert(3, anchors(1, 2))                                       // shares 2
+	a.insert(4, anchors(100, 5))                                     // shares none
+	query := append(anchors(0, 3), notAnchor, notAnchor+anchorEvery) // sorted
+	slices.Sort(query)
+	assert.Equal(t, []uint64{1, 3, 2}, a.candidates(nil, query), "most shared anchors first")
+	assert.Equal(t, []uint64{9, 1, 3, 2}, a.candidates([]uint64{9}, query), "appends to dst")
+
+	a.remove(3, anchors(1, 2))
+	assert.Equal(t, []uint64{1, 2}, a.candidates(nil, query))
+	for seq, sh := range map[uint64][]uint64{1: anchors(0, 3), 2: append(anchors(1, 1), notAnchor), 4: anchors(100, 5)} {
+		a.remove(seq, sh)
+	}
+	assert.Empty(t, a.postings, "no empty postings left behind")
+	assert.Empty(t, a.candidates(nil, query))
+}
+
+func TestAnchorCandidatesBounded(t *testing.T) {
+	a := newAnchorIndex()
+	common := anchors(0, 1)
+	for seq := uint64(1); seq <= 100; seq++ {
+		a.insert(seq, common)
+	}
+	got := a.candidates(nil, common)
+	require.Len(t, got, anchorCandidates)
+	assert.Equal(t, uint64(100), got[0], "ties: the latest first")
+	for _, seq := range got {
+		assert.Greater(t, seq, uint64(100-anchorScan), "only the latest postings are read")
+	}
+}
+
+// A copy that keeps a stretch of 40 shingles of its source, amid as many
+// shingles of its own, finds the source among a hundred stories nearly
+// always: it misses when none of the 40 is an anchor, with probability
+// (1-1/anchorEvery)^40 (0.5% for anchorEvery 8).
+func TestAnchorsFindTrimmedCopies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	randomSet := func(n int) []uint64 {
+		s := make([]uint64, n)
+		for i := range s {
+			s[i] = rng.Uint64()
+		}
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	const trials, kept = 200, 40
+	found := 0
+	for range trials {
+		a := newAnchorIndex()
+		for seq := uint64(1); seq <= 100; seq++ {
+			a.insert(seq, randomSet(200))
+		}
+		source := randomSet(300)
+		a.insert(101, source)
+		start := rng.IntN(len(source) - kept)
+		copied := append(randomSet(kept), source[start:start+kept]...)
+		slices.Sort(copied)
+		if slices.Contains(a.candidates(nil, copied), 101) {
+			found++
+		}
+	}
+	assert.GreaterOrEqual(t, found, trials*98/100, "found %d of %d", found, trials)
+}
+
+// A site republishes three paragraphs of a wire story, reflowed (the wire
+// text comes with its lines wrapped, so no line is shared word for word),
+// under its byline, dateline and a paragraph of its own. Its Jaccard
+// similarity with the wire story is below the LSH threshold; it is still a
+// copy.
+func TestTrimmedReflowedCopy(t *testing.T) {
+	agency, _ := seedStories(t)
+	paras := paragraphs(agency.Text)
+	agency.Text = wrapLines(agency.Text, 60)
+	d := newDetector(t, Config{})
+	_, err := d.Add(agency)
+	require.NoError(t, err)
+	cp := Story{ID: "site-copy", Source: "Capital Wire Review", Text: "By James Brennan\n\nFRANKFURT (Capital Wire Review) - " +
+		strings.Join(paras[2:5], "\n\n") + "\n\nFrank Ulverston, an analyst at Greyfield Advisors in Frankfurt, " +
+		"told the Capital Wire Review that investors would be watching for further details."}
+	p, err := d.prepare(cp)
+	require.NoError(t, err)
+	j, _, _ := copyScores(d.features(p).shingles, d.stories[seedAgency].shingles)
+	assert.Less(t, j, d.cfg.LSHThreshold, "the copy is far from its source in Jaccard similarity")
+
+	r, err := d.Add(cp)
+	require.NoError(t, err)
+	assert.Equal(t, Copy, r.Kind)
+	assert.Equal(t, seedAgency, r.Cluster)
+}
+
+// wrapLines breaks the lines of text before a word that would take them past
+// width bytes.
+func wrapLines(text string, width int) string {
+	var b strings.Builder
+	for i, line := range strings.Split(text, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		n := 0
+		for j, w := range strings.Fields(line) {
+			if j > 0 && n+1+len(w) > width {
+				b.WriteByte('\n')
+				n = 0
+			} else if j > 0 {
+				b.WriteByte(' ')
+				n++
+			}
+			b.WriteString(w)
+			n += len(w)
+		}
+	}
+	return b.String()
+}
