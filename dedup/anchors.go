@@ -14,7 +14,9 @@ import (
 // anchorEvery, chosen by the text alone, so two stories sharing a stretch
 // share its anchors). A copy sharing n shingles with its source shares about
 // n/anchorEvery anchors with it: a stretch of 40 shingles misses all of them
-// with probability (1-1/anchorEvery)^40, about 7% for anchorEvery 16.
+// with probability (1-1/anchorEvery)^40, 0.5% for anchorEvery 8. The index
+// holds one posting per anchor of each story held (about 20 for a Reuters
+// story).
 const (
 	anchorEvery      = 8  // one shingle in anchorEvery is an anchor; a power of two
 	anchorScan       = 32 // latest postings of an anchor read by a query
