@@ -308,8 +308,9 @@ func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 	cands := d.terms.Candidates(nil, f.top, f.topW, storyCandidates)
 
 	// Copy tier: candidates from the MinHash LSH index, the SimHash index,
-	// the anchor index and the latest members of the clusters most alike in
-	// terms, verified on the exact shingle sets.
+	// the latest members of the clusters most alike in terms and, when
+	// those hold no copy, the anchor index, verified on the exact shingle
+	// sets.
 	seen := make(map[uint64]bool)
 	var copies []copyMatch
 	check := func(seq uint64) {
@@ -346,13 +347,19 @@ func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 		for _, m := range sims[:min(len(sims), maxCopyCandidates)] {
 			check(m.ID)
 		}
-		for _, seq := range d.anchors.candidates(nil, f.shingles) {
-			check(seq)
-		}
 		for _, c := range cands[:min(len(cands), copyClusters)] {
 			cl := d.clusters[c.Cluster]
 			for _, m := range cl.members[max(0, len(cl.members)-copyMembers):] {
 				check(m.seq)
+			}
+		}
+		if len(copies) == 0 {
+			// The copies the other sources miss: cut to a few
+			// paragraphs of a long story, or dressed in an outlet's own
+			// names. Looked for only then, as a copy stream would
+			// otherwise pay for checking a story's other copies again.
+			for _, seq := range d.anchors.candidates(nil, f.shingles) {
+				check(seq)
 			}
 		}
 	}
