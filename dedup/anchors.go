@@ -15,21 +15,22 @@ import (
 // share its anchors). A copy sharing n shingles with its source shares about
 // n/anchorEvery anchors with it: a stretch of 40 shingles misses all of them
 // with probability (1-1/anchorEvery)^40, 0.5% for anchorEvery 8. The index
-// holds one posting per anchor of each story held (about 20 for a Reuters
-// story).
+// holds one entry per distinct anchor of the stories held (about 20 for a
+// Reuters story, some 20 bytes each).
 const (
-	anchorEvery      = 8  // one shingle in anchorEvery is an anchor; a power of two
-	anchorScan       = 32 // latest postings of an anchor read by a query
-	anchorCandidates = 8  // stories sharing the most anchors checked for copies
+	anchorEvery      = 8 // one shingle in anchorEvery is an anchor; a power of two
+	anchorCandidates = 8 // stories sharing the most anchors checked for copies
 )
 
-// anchorIndex maps anchor shingles to the stories holding them, by sequence
-// number in increasing order. It is not safe for concurrent use; the
-// detector's lock guards it.
+// anchorIndex maps each anchor shingle to the latest story holding it. One
+// story per anchor is enough: the stories that hold an anchor and are worth
+// finding are a story and its copies, and finding the latest of them finds
+// the cluster. It is not safe for concurrent use; the detector's lock guards
+// it.
 type anchorIndex struct {
-	postings map[uint64][]uint64
-	counts   map[uint64]int // scratch for candidates
-	cands    []anchorCand   // scratch for candidates
+	latest map[uint64]uint64
+	counts map[uint64]int // scratch for candidates
+	cands  []anchorCand   // scratch for candidates
 }
 
 type anchorCand struct {
@@ -38,7 +39,7 @@ type anchorCand struct {
 }
 
 func newAnchorIndex() *anchorIndex {
-	return &anchorIndex{postings: make(map[uint64][]uint64), counts: make(map[uint64]int)}
+	return &anchorIndex{latest: make(map[uint64]uint64), counts: make(map[uint64]int)}
 }
 
 func isAnchor(h uint64) bool { return h&(anchorEvery-1) == 0 }
@@ -48,45 +49,31 @@ func isAnchor(h uint64) bool { return h&(anchorEvery-1) == 0 }
 func (a *anchorIndex) insert(seq uint64, shingles []uint64) {
 	for _, h := range shingles {
 		if isAnchor(h) {
-			a.postings[h] = append(a.postings[h], seq)
+			a.latest[h] = seq
 		}
 	}
 }
 
-// remove takes a story out of the postings of its anchors.
+// remove takes a story out of the anchors it is still the latest holder of.
 func (a *anchorIndex) remove(seq uint64, shingles []uint64) {
 	for _, h := range shingles {
-		if !isAnchor(h) {
-			continue
-		}
-		p := a.postings[h]
-		if i, ok := slices.BinarySearch(p, seq); ok {
-			p = slices.Delete(p, i, i+1)
-		}
-		switch {
-		case len(p) == 0:
-			delete(a.postings, h)
-		case cap(p) > 32 && len(p) < cap(p)/4:
-			a.postings[h] = slices.Clone(p)
-		default:
-			a.postings[h] = p
+		if isAnchor(h) && a.latest[h] == seq {
+			delete(a.latest, h)
 		}
 	}
 }
 
-// candidates appends to dst the stories sharing the most anchors with a
-// story's sorted distinct shingles, at most anchorCandidates of them, most
-// shared anchors first (ties: the latest first), and returns the extended
-// slice. Only the latest anchorScan postings of each anchor are read, so an
-// anchor in every story (a phrase of a template) costs little.
+// candidates appends to dst the stories that are the latest holders of the
+// most anchors of a story's sorted distinct shingles, at most
+// anchorCandidates of them, most anchors first (ties: the latest first), and
+// returns the extended slice.
 func (a *anchorIndex) candidates(dst []uint64, shingles []uint64) []uint64 {
 	clear(a.counts)
 	for _, h := range shingles {
 		if !isAnchor(h) {
 			continue
 		}
-		p := a.postings[h]
-		for _, seq := range p[max(0, len(p)-anchorScan):] {
+		if seq, ok := a.latest[h]; ok {
 			a.counts[seq]++
 		}
 	}

@@ -22,36 +22,34 @@ func anchors(k, n int) []uint64 {
 func TestAnchorIndex(t *testing.T) {
 	a := newAnchorIndex()
 	notAnchor := uint64(anchorEvery + 1)
-	a.insert(1, anchors(0, 3))                                       // shares 3 with the query
-	a.insert(2, append(anchors(1, 1), notAnchor))                    // shares 1
-	a.insert(3, anchors(1, 2))                                       // shares 2
-	a.insert(4, anchors(100, 5))                                     // shares none
+	a.insert(1, anchors(0, 3))
+	a.insert(2, append(anchors(1, 1), notAnchor))
+	a.insert(3, anchors(1, 2)) // the latest holder of anchors 1 and 2
+	a.insert(4, anchors(100, 5))
 	query := append(anchors(0, 3), notAnchor, notAnchor+anchorEvery) // sorted
-	slices.Sort(query)
-	assert.Equal(t, []uint64{1, 3, 2}, a.candidates(nil, query), "most shared anchors first")
-	assert.Equal(t, []uint64{9, 1, 3, 2}, a.candidates([]uint64{9}, query), "appends to dst")
+	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query), "most anchors first; 2 holds none any more")
+	assert.Equal(t, []uint64{9, 3, 1}, a.candidates([]uint64{9}, query), "appends to dst")
 
+	a.remove(2, append(anchors(1, 1), notAnchor))
+	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query), "removing 2 takes nothing from 3")
 	a.remove(3, anchors(1, 2))
-	assert.Equal(t, []uint64{1, 2}, a.candidates(nil, query))
-	for seq, sh := range map[uint64][]uint64{1: anchors(0, 3), 2: append(anchors(1, 1), notAnchor), 4: anchors(100, 5)} {
-		a.remove(seq, sh)
-	}
-	assert.Empty(t, a.postings, "no empty postings left behind")
+	assert.Equal(t, []uint64{1}, a.candidates(nil, query))
+	a.remove(1, anchors(0, 3))
+	a.remove(4, anchors(100, 5))
+	assert.Empty(t, a.latest, "nothing left behind")
 	assert.Empty(t, a.candidates(nil, query))
 }
 
 func TestAnchorCandidatesBounded(t *testing.T) {
 	a := newAnchorIndex()
-	common := anchors(0, 1)
-	for seq := uint64(1); seq <= 100; seq++ {
-		a.insert(seq, common)
+	for seq := uint64(1); seq <= 20; seq++ {
+		a.insert(seq, anchors(int(seq), 1))
 	}
-	got := a.candidates(nil, common)
-	require.Len(t, got, anchorCandidates)
-	assert.Equal(t, uint64(100), got[0], "ties: the latest first")
-	for _, seq := range got {
-		assert.Greater(t, seq, uint64(100-anchorScan), "only the latest postings are read")
-	}
+	a.insert(21, anchors(100, 2))
+	query := append(anchors(1, 20), anchors(100, 2)...)
+	got := a.candidates(nil, query)
+	assert.Equal(t, []uint64{21, 20, 19, 18, 17, 16, 15, 14}, got, "most anchors first, then the latest; at most anchorCandidates")
+	assert.Len(t, got, anchorCandidates)
 }
 
 // A copy that keeps a stretch of 40 shingles of its source, amid as many
