@@ -75,21 +75,15 @@ func newPipeline(args []string, stdout, stderr io.Writer) (*pipeline, int) {
 		d, err = openDetector(o)
 	}
 	switch {
-	case errors.Is(err, errRedisOpen):
-		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
-		return nil, exitFail
-	case errors.Is(err, errRedisFlags):
-		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
-		return nil, exitUsage
 	case errors.Is(err, errLoadState):
 		fmt.Fprintf(stderr, "cluster: %s\ncluster: %s was left as it is; move it away to start afresh\n", indent(err.Error()), o.state)
 		return nil, exitFail
-	case errors.Is(err, errStateFlags):
-		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
-		return nil, exitUsage
-	case errors.Is(err, errCreateState):
+	case errors.Is(err, errCreateState), errors.Is(err, errRedisOpen):
 		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
 		return nil, exitFail
+	case errors.Is(err, errStateFlags), errors.Is(err, errRedisFlags):
+		fmt.Fprintf(stderr, "cluster: %s\n", indent(err.Error()))
+		return nil, exitUsage
 	case err != nil:
 		fmt.Fprintf(stderr, "cluster: %s\nRun cluster -h for help.\n", indent(err.Error()))
 		return nil, exitUsage
