@@ -413,7 +413,7 @@ func (d *Detector) decide(p *prepared, f *features, skip string) decision {
 //     furniture. What a partial copy shares with a story of its own site is
 //     the wire text inside them.
 func (d *Detector) partialCopy(p *prepared, f *features, rec *storyRec, containment float64, shared int) bool {
-	if containment < partialCopyContainment || shared < partialCopyShingles {
+	if !longStretch(containment, shared) {
 		return false
 	}
 	skip := d.edgeLines(p, rec)
@@ -478,12 +478,14 @@ func (d *Detector) sharesInside(p *prepared, f *features, rec *storyRec, skip ma
 			content = appendContent(content, p.tokens[l.lo:l.hi])
 		}
 	}
-	shingles := shingle.WordShingles(nil, content, d.cfg.ShingleSize)
-	slices.Sort(shingles)
-	shingles = slices.Compact(shingles)
-	shared := overlap(shingles, rec.shingles)
-	return shared >= partialCopyShingles &&
-		float64(shared) >= partialCopyContainment*float64(min(len(shingles), len(rec.shingles)))
+	_, containment, shared := copyScores(d.shingleSet(content), rec.shingles)
+	return longStretch(containment, shared)
+}
+
+// longStretch reports whether two stories sharing this many shingles, this
+// share of the smaller set, share as long a stretch as a partial copy needs.
+func longStretch(containment float64, shared int) bool {
+	return containment >= partialCopyContainment && shared >= partialCopyShingles
 }
 
 // clusterScore is the similarity of a story to a cluster as a whole: the

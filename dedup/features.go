@@ -60,9 +60,7 @@ func (d *Detector) features(p *prepared) *features {
 		f.content = appendContent(f.content, p.tokens)
 	}
 	f.words = wordsOf(f.content)
-	f.shingles = shingle.WordShingles(nil, f.content, d.cfg.ShingleSize)
-	slices.Sort(f.shingles)
-	f.shingles = slices.Compact(f.shingles)
+	f.shingles = d.shingleSet(f.content)
 	f.sig = d.hasher.Sign(minhash.Signature{}, f.shingles)
 	f.fp = simhash.Sum(f.shingles)
 
@@ -150,6 +148,13 @@ func (d *Detector) vector(p *prepared, f *features, skip map[uint64]int32) clust
 		}
 	}
 	return v
+}
+
+// shingleSet returns the sorted distinct word shingles of content words.
+func (d *Detector) shingleSet(content []shingle.Token) []uint64 {
+	s := shingle.WordShingles(nil, content, d.cfg.ShingleSize)
+	slices.Sort(s)
+	return slices.Compact(s)
 }
 
 // appendContent appends the tokens of toks that are not stop words.
