@@ -100,9 +100,9 @@ func TestTrimmedReflowedCopy(t *testing.T) {
 	cp := Story{ID: "site-copy", Source: "Capital Wire Review", Text: "By James Brennan\n\nFRANKFURT (Capital Wire Review) - " +
 		strings.Join(paras[2:5], "\n\n") + "\n\nFrank Ulverston, an analyst at Greyfield Advisors in Frankfurt, " +
 		"told the Capital Wire Review that investors would be watching for further details."}
-	p, err := d.prepare(cp)
+	p, err := d.prep.prepare(cp)
 	require.NoError(t, err)
-	j, _, _ := copyScores(d.features(p).shingles, d.stories[seedAgency].shingles)
+	j, _, _ := copyScores(featuresOf(d.st, p).shingles, d.st.stories[seedAgency].shingles)
 	assert.Less(t, j, d.cfg.LSHThreshold, "the copy is far from its source in Jaccard similarity")
 
 	r, err := d.Add(cp)

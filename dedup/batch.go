@@ -28,7 +28,7 @@ func (d *Detector) AddBatch(stories []Story) ([]Result, error) {
 	jobs := make([]*passageJob, batchChunk)
 	for lo := 0; lo < len(stories); lo += batchChunk {
 		chunk := stories[lo:min(lo+batchChunk, len(stories))]
-		parallel(len(chunk), workers, func(i int) { prep[i], errs[i] = d.prepare(chunk[i]) })
+		parallel(len(chunk), workers, func(i int) { prep[i], errs[i] = d.prep.prepare(chunk[i]) })
 		base := len(results)
 		var failed error
 		for i := range chunk {
@@ -36,7 +36,7 @@ func (d *Detector) AddBatch(stories []Story) ([]Result, error) {
 				failed = fmt.Errorf("story %d: %w", lo+i, errs[i])
 				break
 			}
-			r, job, err := d.addPrepared(context.Background(), prep[i])
+			r, job, err := d.add(context.Background(), prep[i])
 			if err != nil {
 				failed = fmt.Errorf("story %d: %w", lo+i, err)
 				break
@@ -45,7 +45,7 @@ func (d *Detector) AddBatch(stories []Story) ([]Result, error) {
 			jobs[i] = job
 		}
 		done := results[base:]
-		parallel(len(done), workers, func(i int) { d.passages(&done[i], jobs[i]) })
+		parallel(len(done), workers, func(i int) { findPassages(&done[i], jobs[i], d.cfg.MaxPassages) })
 		clear(prep)
 		clear(jobs)
 		if failed != nil {

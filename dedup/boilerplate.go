@@ -1,5 +1,7 @@
 package dedup
 
+import "github.com/newsdup/newsdup/shingle"
+
 // Site boilerplate (newsletter sign-ups, "Check also" links, author boxes,
 // share-button text) is learned from the stream: a line that has appeared in
 // stories of Config.BoilerplateStories different clusters is boilerplate, and
@@ -65,18 +67,17 @@ func (t *lineTable) each(f func(h uint64, s lineStat)) {
 	}
 }
 
-// isBoilerplate reports whether a line with this hash is boilerplate. The
-// caller holds d.mu.
-func (d *Detector) isBoilerplate(h uint64) bool {
-	s, ok := d.lines.get(h)
-	return ok && int(s.n) >= d.cfg.BoilerplateStories
+// isBoilerplate reports whether a line with this hash is boilerplate.
+func (st *state) isBoilerplate(h uint64) bool {
+	s, ok := st.lines.get(h)
+	return ok && int(s.n) >= st.cfg.BoilerplateStories
 }
 
 // learnLines records the lines of a story that joined cluster key c.
-func (d *Detector) learnLines(lines []textLine, c uint64) {
+func (st *state) learnLines(lines []shingle.Line, c uint64) {
 	for _, l := range lines {
-		s, _ := d.lines.get(l.hash)
-		if int(s.n) < d.cfg.BoilerplateStories {
+		s, _ := st.lines.get(l.Hash)
+		if int(s.n) < st.cfg.BoilerplateStories {
 			known := false
 			for _, x := range s.clusters[:s.n] {
 				if x == uint32(c) {
@@ -91,18 +92,16 @@ func (d *Detector) learnLines(lines []textLine, c uint64) {
 				s.n++
 			}
 		}
-		d.lines.put(l.hash, s)
+		st.lines.put(l.Hash, s)
 	}
 }
 
-// BoilerplateLines returns the number of distinct lines the detector
-// currently treats as site boilerplate.
-func (d *Detector) BoilerplateLines() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+// boilerplateLines returns the number of distinct lines treated as site
+// boilerplate.
+func (st *state) boilerplateLines() int {
 	n := 0
-	d.lines.each(func(_ uint64, s lineStat) {
-		if int(s.n) >= d.cfg.BoilerplateStories {
+	st.lines.each(func(_ uint64, s lineStat) {
+		if int(s.n) >= st.cfg.BoilerplateStories {
 			n++
 		}
 	})

@@ -3,6 +3,7 @@ package dedup
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/newsdup/newsdup/shingle"
@@ -218,4 +219,109 @@ func (c Config) withDefaults() (Config, error) {
 		c.Language = an.Language() // canonical: "en" becomes "english"
 	}
 	return c, errors.Join(errs...)
+}
+
+// agreedField is a field of Config that detectors sharing a state must
+// agree on.
+type agreedField struct {
+	name string
+	// state marks the fields that shape the state a snapshot holds; a
+	// snapshot records them. Stores record every field: the others shape
+	// the verdicts.
+	state bool
+	// ptr returns a pointer to the field: *string, *int, *uint64,
+	// *float64, *HTMLMode or *time.Duration.
+	ptr func(*Config) any
+}
+
+// agreedFields lists the fields of Config that must agree between a detector
+// and the snapshot it loads (those marked state) or the store it shares
+// (all), in the order snapshots and stores record them.
+var agreedFields = []agreedField{
+	{"Language", true, func(c *Config) any { return &c.Language }},
+	{"ShingleSize", true, func(c *Config) any { return &c.ShingleSize }},
+	{"NumHashes", true, func(c *Config) any { return &c.NumHashes }},
+	{"Seed", true, func(c *Config) any { return &c.Seed }},
+	{"LSHThreshold", true, func(c *Config) any { return &c.LSHThreshold }},
+	{"BoilerplateStories", true, func(c *Config) any { return &c.BoilerplateStories }},
+	{"HTML", true, func(c *Config) any { return &c.HTML }},
+	{"Window", false, func(c *Config) any { return &c.Window }},
+	{"MaxStories", false, func(c *Config) any { return &c.MaxStories }},
+	{"CopyJaccard", false, func(c *Config) any { return &c.CopyJaccard }},
+	{"CopyContainment", false, func(c *Config) any { return &c.CopyContainment }},
+	{"MinSharedShingles", false, func(c *Config) any { return &c.MinSharedShingles }},
+	{"SameStoryThreshold", false, func(c *Config) any { return &c.SameStoryThreshold }},
+}
+
+// text returns the field's value in c as text.
+func (f agreedField) text(c *Config) string {
+	switch p := f.ptr(c).(type) {
+	case *string:
+		return *p
+	case *time.Duration:
+		return p.String()
+	case *float64:
+		return fmt.Sprint(*p)
+	default:
+		return fmt.Sprint(f.bits(c))
+	}
+}
+
+// bits returns the value of a field that is not a string as the number a
+// snapshot records.
+func (f agreedField) bits(c *Config) uint64 {
+	switch p := f.ptr(c).(type) {
+	case *int:
+		return uint64(*p)
+	case *uint64:
+		return *p
+	case *float64:
+		return math.Float64bits(*p)
+	case *HTMLMode:
+		return uint64(*p)
+	case *time.Duration:
+		return uint64(*p)
+	}
+	panic("dedup: agreed field " + f.name + " is a string")
+}
+
+// set sets the field in c from its text (strings) or bits (the rest).
+func (f agreedField) set(c *Config, text string, bits uint64) {
+	switch p := f.ptr(c).(type) {
+	case *string:
+		*p = text
+	case *int:
+		*p = int(bits)
+	case *uint64:
+		*p = bits
+	case *float64:
+		*p = math.Float64frombits(bits)
+	case *HTMLMode:
+		*p = HTMLMode(bits)
+	case *time.Duration:
+		*p = time.Duration(bits)
+	}
+}
+
+// isString reports whether the field is a string.
+func (f agreedField) isString() bool {
+	_, ok := f.ptr(&Config{}).(*string)
+	return ok
+}
+
+// isZero reports whether the field is unset in c.
+func (f agreedField) isZero(c *Config) bool {
+	if f.isString() {
+		return f.text(c) == ""
+	}
+	return f.bits(c) == 0
+}
+
+// copyTo sets the field of dst to its value in src.
+func (f agreedField) copyTo(dst, src *Config) {
+	if f.isString() {
+		f.set(dst, f.text(src), 0)
+	} else {
+		f.set(dst, "", f.bits(src))
+	}
 }

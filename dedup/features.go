@@ -16,19 +16,18 @@ import (
 // names and figures in it say which story of its kind it is (which earthquake,
 // which player, which deal).
 const (
-	leadTokens   = 50  // content words counted as the lead, headline included
-	leadBoost    = 3.0 // an occurrence in the lead counts this many times
-	entityBoost  = 2.5 // weight factor of names and numbers
-	indexTerms   = 16  // heaviest terms of a story posted in the story index
-	yearConflict = 0.1 // subtracted when a story and a cluster name different latest years
+	leadTokens  = 50  // content words counted as the lead, headline included
+	leadBoost   = 3.0 // an occurrence in the lead counts this many times
+	entityBoost = 2.5 // weight factor of names and numbers
+	indexTerms  = 16  // heaviest terms of a story posted in the story index
 )
 
-// features are what the detector compares: computed from a prepared story
-// and the detector's state (learned boilerplate, document frequencies).
+// features are what the tiers compare: computed from a prepared story and
+// the detector's state (learned boilerplate, document frequencies).
 type features struct {
 	boiler   []bool          // per line: site boilerplate
 	content  []shingle.Token // words outside boilerplate, stop words removed
-	words    []word          // content words with their offsets
+	words    []word          // content words with their offsets, for passages
 	shingles []uint64        // sorted distinct word shingles of content
 	sig      minhash.Signature
 	fp       simhash.Fingerprint
@@ -39,12 +38,13 @@ type features struct {
 	year     int            // latest year named in the text, 0 if none
 }
 
-// features computes a story's features. The caller holds d.mu.
-func (d *Detector) features(p *prepared) *features {
+// featuresOf computes a story's features against the state: what it has
+// learned of site boilerplate and of word rarity.
+func featuresOf(st *state, p *prepared) *features {
 	f := &features{boiler: make([]bool, len(p.lines))}
 	boiler := false
 	for i, l := range p.lines {
-		if d.isBoilerplate(l.hash) {
+		if st.isBoilerplate(l.Hash) {
 			f.boiler[i] = true
 			boiler = true
 		}
@@ -53,15 +53,15 @@ func (d *Detector) features(p *prepared) *features {
 	if boiler {
 		for i, l := range p.lines {
 			if !f.boiler[i] {
-				f.content = appendContent(f.content, p.tokens[l.lo:l.hi])
+				f.content = appendContent(f.content, p.tokens[l.Lo:l.Hi])
 			}
 		}
 	} else {
 		f.content = appendContent(f.content, p.tokens)
 	}
 	f.words = wordsOf(f.content)
-	f.shingles = d.shingleSet(f.content)
-	f.sig = d.hasher.Sign(minhash.Signature{}, f.shingles)
+	f.shingles = shingleSet(st.cfg.ShingleSize, f.content)
+	f.sig = st.hasher.Sign(minhash.Signature{}, f.shingles)
 	f.fp = simhash.Sum(f.shingles)
 
 	for _, t := range f.content {
@@ -74,7 +74,7 @@ func (d *Detector) features(p *prepared) *features {
 	}
 	slices.Sort(f.numbers)
 	f.numbers = slices.Compact(f.numbers)
-	f.vec = d.vector(p, f, nil)
+	f.vec = vector(st, p, f, nil)
 	f.top = f.vec.Top(nil, indexTerms)
 	f.topW = make([]float64, len(f.top))
 	for i, t := range f.top {
@@ -89,7 +89,7 @@ func (d *Detector) features(p *prepared) *features {
 // term's weight is (1 + ln tf) · idf, where an occurrence among the first
 // leadTokens words counts leadBoost times, multiplied by entityBoost when
 // most of its occurrences are capitalised or numbers.
-func (d *Detector) vector(p *prepared, f *features, skip map[uint64]int32) cluster.Vector {
+func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.Vector {
 	type occ struct {
 		hash   uint64
 		inc    float32
@@ -115,10 +115,10 @@ func (d *Detector) vector(p *prepared, f *features, skip map[uint64]int32) clust
 		if f.boiler[i] {
 			continue
 		}
-		if _, ok := skip[l.hash]; ok {
+		if _, ok := skip[l.Hash]; ok {
 			continue
 		}
-		add(p.tokens[l.lo:l.hi])
+		add(p.tokens[l.Lo:l.Hi])
 	}
 	slices.SortFunc(occs, func(a, b occ) int { return cmp.Compare(a.hash, b.hash) })
 	var v cluster.Vector
@@ -132,7 +132,7 @@ func (d *Detector) vector(p *prepared, f *features, skip map[uint64]int32) clust
 				entity++
 			}
 		}
-		x := (1 + math.Log(tf)) * d.idf(occs[i].hash)
+		x := (1 + math.Log(tf)) * st.idf(occs[i].hash)
 		if 2*entity > n {
 			x *= entityBoost
 		}
@@ -150,9 +150,9 @@ func (d *Detector) vector(p *prepared, f *features, skip map[uint64]int32) clust
 	return v
 }
 
-// shingleSet returns the sorted distinct word shingles of content words.
-func (d *Detector) shingleSet(content []shingle.Token) []uint64 {
-	s := shingle.WordShingles(nil, content, d.cfg.ShingleSize)
+// shingleSet returns the sorted distinct word k-shingles of content words.
+func shingleSet(k int, content []shingle.Token) []uint64 {
+	s := shingle.WordShingles(nil, content, k)
 	slices.Sort(s)
 	return slices.Compact(s)
 }
@@ -187,88 +187,18 @@ func yearOf(term string) int {
 	return y
 }
 
-// overlap returns the number of values two sorted sets share.
-func overlap(a, b []uint64) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
+// word is a content word of a story: its term hash and its byte range in the
+// text. Stories keep their words so that shared passages are found, and
+// figures placed, without analysing a text again.
+type word struct {
+	hash       uint64
+	start, end uint32
 }
 
-// copyScores returns the exact Jaccard similarity of two shingle sets, the
-// share of the smaller one found in the larger, and the number they share.
-func copyScores(a, b []uint64) (jaccard, containment float64, shared int) {
-	if len(a) == 0 || len(b) == 0 {
-		return 0, 0, 0
+func wordsOf(toks []shingle.Token) []word {
+	out := make([]word, len(toks))
+	for i, t := range toks {
+		out[i] = word{t.Hash, uint32(t.Start), uint32(t.End)}
 	}
-	shared = overlap(a, b)
-	jaccard = float64(shared) / float64(len(a)+len(b)-shared)
-	containment = float64(shared) / float64(min(len(a), len(b)))
-	return jaccard, containment, shared
-}
-
-// numbersConflict reports whether the figures of a story and of rec
-// disagree: at least two figures of the one with fewer figures, and more than
-// a quarter of them, are missing from the other. A trimmed copy keeps a subset
-// of the figures; a report written from the same template a week later does
-// not.
-//
-// Only figures told next to a word the other story has count: those of
-// sentences both tell. The figures of text only one of them has, such as an
-// outlet's dateline ("May 27") or the year of its copyright line, are
-// nothing the other disagrees with.
-func numbersConflict(f *features, rec *storyRec) bool {
-	a := toldNumbers(f.words, f.numbers, rec.vec.Terms)
-	b := toldNumbers(rec.words, rec.numbers, f.vec.Terms)
-	if len(a) <= len(b) {
-		return figuresMissing(a, rec.numbers)
-	}
-	return figuresMissing(b, f.numbers)
-}
-
-// figuresMissing reports whether at least two of the figures told, and more
-// than a quarter of them, are missing from other. Both are sorted.
-func figuresMissing(told, other []uint64) bool {
-	missing := len(told) - overlap(told, other)
-	return missing >= 2 && 4*missing > len(told)
-}
-
-// toldNumbers returns the sorted distinct figures of a story (numbers, sorted)
-// whose nearest word before or after, in words, that is not a figure itself is
-// one of terms (sorted).
-func toldNumbers(words []word, numbers, terms []uint64) []uint64 {
-	if len(numbers) == 0 {
-		return nil
-	}
-	isNumber := func(h uint64) bool {
-		_, ok := slices.BinarySearch(numbers, h)
-		return ok
-	}
-	known := func(i, step int) bool {
-		for ; i >= 0 && i < len(words); i += step {
-			if !isNumber(words[i].hash) {
-				_, ok := slices.BinarySearch(terms, words[i].hash)
-				return ok
-			}
-		}
-		return false
-	}
-	var out []uint64
-	for i, w := range words {
-		if isNumber(w.hash) && (known(i-1, -1) || known(i+1, 1)) {
-			out = append(out, w.hash)
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }

@@ -2,14 +2,12 @@ package dedup
 
 import (
 	"bytes"
-	"container/heap"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -17,6 +15,9 @@ import (
 // syncBatch is the number of log entries read and analysed at a time when a
 // shared detector catches up.
 const syncBatch = 256
+
+// maxAttempts bounds the failed appends a shared detector remembers.
+const maxAttempts = 64
 
 // NewSharedDetector returns a Detector that shares its state with every
 // other detector joined to store, in this process or another: the workers
@@ -34,19 +35,20 @@ const syncBatch = 256
 //
 // NewSharedDetector records cfg in the store when the store is new, and
 // otherwise checks that cfg, with defaults filled in, equals the
-// configuration the store holds, apart from MaxTextBytes, MaxFuture, Clock,
-// MaxMatches, MaxPassages and NoPassages, which may differ between
-// detectors: it returns an error wrapping ErrStoreConfig naming the fields
-// that differ. It then builds the state from the entries the store holds.
+// configuration the store holds in the fields that shape verdicts (those
+// that MaxTextBytes, MaxFuture, Clock, MaxMatches, MaxPassages and
+// NoPassages are not, which may differ between detectors): it returns an
+// error wrapping ErrStoreConfig naming the fields that differ. It then builds
+// the state from the entries the store holds.
 //
 // The time window maps onto the store's expiry: each entry expires
 // Config.Window after it was written (never when the window is negative, so
 // that the store then grows with every story: give a long-running pipeline a
 // window). In a live newsroom stories arrive about when they are published,
 // so an entry leaves the store about when its story leaves the window; a
-// detector that joins later starts from the stories still in it. What detectors learn
-// outside the window (site boilerplate) is not in the store: a detector
-// that joins learns it anew from the stream.
+// detector that joins later starts from the stories still in it. What
+// detectors learn outside the window (site boilerplate) is not in the store:
+// a detector that joins learns it anew from the stream.
 //
 // Every detector analyses every story, its own and those the others added,
 // so the workers share a state, not the work: their combined rate is at most
@@ -59,7 +61,7 @@ func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector,
 	if err != nil {
 		return nil, err
 	}
-	want := storeConfig(d.cfg)
+	want := storeConfig(&d.cfg)
 	held, epoch, err := store.Init(ctx, want)
 	if err != nil {
 		return nil, storeErr("join", err)
@@ -67,13 +69,99 @@ func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector,
 	if err := compareStoreConfig(want, held); err != nil {
 		return nil, err
 	}
-	d.store, d.epoch = store, epoch
+	d.log = &sharedLog{store: store, epoch: epoch, ttl: d.cfg.Window}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.syncLocked(ctx); err != nil {
+	if err := d.catchUp(ctx); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// sharedLog is a shared detector's link to its store's log.
+type sharedLog struct {
+	store    Store
+	epoch    string
+	ttl      time.Duration // entry expiry: the window
+	pos      uint64        // last log position applied
+	attempts []attempt     // appends that failed, oldest first
+}
+
+// attempt is an add whose append failed without saying whether the store
+// took the entry (a lost reply). If the entry turns up in the log, the story
+// was added with the verdict decided then.
+type attempt struct {
+	nonce  uint64
+	story  Story
+	result Result
+	job    *passageJob
+	landed bool // the entry turned up in the log
+}
+
+// append appends e, given a fresh nonce, at the position after the last one
+// applied, and reports that position and whether the store took it.
+func (l *sharedLog) append(ctx context.Context, e *logEntry) (uint64, bool, error) {
+	e.nonce = rand.Uint64()
+	pos := l.pos + 1
+	ok, err := l.store.Append(ctx, l.epoch, pos, e.encode(), l.ttl)
+	if ok && e.op == opAdd {
+		// Earlier attempts of this story did not land: they would have
+		// taken this position.
+		l.forget(e.story.ID)
+	}
+	return pos, ok, err
+}
+
+// failed remembers an add whose append failed, with the verdict it carried.
+// Every attempt is kept, not only the last: any of them may be the one the
+// store took.
+func (l *sharedLog) failed(e *logEntry, r Result, job *passageJob) {
+	if l == nil || e.op != opAdd {
+		return
+	}
+	if len(l.attempts) == maxAttempts {
+		l.attempts = slices.Delete(l.attempts, 0, 1)
+	}
+	l.attempts = append(l.attempts, attempt{nonce: e.nonce, story: e.story, result: r, job: job})
+}
+
+// saw marks the attempt that an applied log entry is, if it is one.
+func (l *sharedLog) saw(e *logEntry) {
+	i := slices.IndexFunc(l.attempts, func(a attempt) bool { return a.nonce == e.nonce && a.story.ID == e.story.ID })
+	if i < 0 {
+		return
+	}
+	a := l.attempts[i]
+	l.forget(a.story.ID)
+	a.landed = true
+	l.attempts = append(l.attempts, a)
+}
+
+// landed returns the verdict of an attempt to add s that turned up in the
+// log, and forgets it: s is being added again after a lost reply. It
+// reports false for a detector alone.
+func (l *sharedLog) landed(s Story) (Result, *passageJob, bool) {
+	if l == nil {
+		return Result{}, nil, false
+	}
+	for _, a := range l.attempts {
+		if a.landed && a.story.ID == s.ID && identical(a.story, s) {
+			l.forget(s.ID)
+			return a.result, a.job, true
+		}
+	}
+	return Result{}, nil, false
+}
+
+// forget drops the attempts of a story.
+func (l *sharedLog) forget(id string) {
+	l.attempts = slices.DeleteFunc(l.attempts, func(a attempt) bool { return a.story.ID == id })
+}
+
+// identical reports whether two stories are the same in every field.
+func identical(a, b Story) bool {
+	return a.ID == b.ID && a.Text == b.Text && a.Title == b.Title && a.Source == b.Source &&
+		a.Language == b.Language && a.Time.Equal(b.Time)
 }
 
 // Sync takes in what other detectors sharing the store have done since this
@@ -81,7 +169,7 @@ func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector,
 func (d *Detector) Sync(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.syncLocked(ctx)
+	return d.catchUp(ctx)
 }
 
 // storeErr wraps an error of a Store operation in ErrStore, unless it
@@ -93,37 +181,39 @@ func storeErr(op string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrStore, op, err)
 }
 
-// syncLocked applies the log entries after d.pos. The caller holds d.mu.
-func (d *Detector) syncLocked(ctx context.Context) error {
-	if d.store == nil {
+// catchUp applies the log entries after the last one applied; a detector
+// alone has none. The caller holds d.mu.
+func (d *Detector) catchUp(ctx context.Context) error {
+	l := d.log
+	if l == nil {
 		return nil
 	}
 	for {
-		entries, last, err := d.store.Read(ctx, d.epoch, d.pos, syncBatch)
+		entries, last, err := l.store.Read(ctx, l.epoch, l.pos, syncBatch)
 		if err != nil {
 			return storeErr("read log", err)
 		}
-		if last < d.pos {
-			return fmt.Errorf("%w: the log ends at position %d, this detector has applied %d", ErrStoreReset, last, d.pos)
+		if last < l.pos {
+			return fmt.Errorf("%w: the log ends at position %d, this detector has applied %d", ErrStoreReset, last, l.pos)
 		}
 		if len(entries) == 0 {
 			// Everything up to last expired, or there is nothing new.
-			d.pos = last
+			l.pos = last
 			return nil
 		}
-		if err := d.apply(entries); err != nil {
+		if err := d.replay(entries); err != nil {
 			return err
 		}
-		if d.pos >= last {
+		if l.pos >= last {
 			return nil
 		}
 	}
 }
 
-// apply applies log entries in order: decoded and analysed on all cores,
-// then added to the state one after the other. On error the entries before
-// the bad one stay applied. The caller holds d.mu.
-func (d *Detector) apply(entries []Entry) error {
+// replay applies log entries in order: decoded and analysed on all cores,
+// then applied one after the other with the verdicts they carry. On error
+// the entries before the bad one stay applied. The caller holds d.mu.
+func (d *Detector) replay(entries []Entry) error {
 	logs := make([]logEntry, len(entries))
 	preps := make([]*prepared, len(entries))
 	errs := make([]error, len(entries))
@@ -134,7 +224,7 @@ func (d *Detector) apply(entries []Entry) error {
 			return
 		}
 		if logs[i].op == opAdd {
-			if preps[i], errs[i] = d.analyse(logs[i].story); errs[i] != nil {
+			if preps[i], errs[i] = d.prep.analyse(logs[i].story); errs[i] != nil {
 				errs[i] = fmt.Errorf("%w: position %d: %w", ErrStoreEntry, e.Pos, errs[i])
 			}
 		}
@@ -143,317 +233,27 @@ func (d *Detector) apply(entries []Entry) error {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		if e.Pos <= d.pos {
-			return fmt.Errorf("%w: position %d after %d", ErrStoreEntry, e.Pos, d.pos)
+		if e.Pos <= d.log.pos {
+			return fmt.Errorf("%w: position %d after %d", ErrStoreEntry, e.Pos, d.log.pos)
 		}
-		l := &logs[i]
-		switch l.op {
-		case opAdd:
-			if d.pending != nil && l.nonce == d.pending.nonce {
-				d.pending.landed = true
+		l := &logEntry{}
+		*l, logs[i] = logs[i], logEntry{}
+		var f *features
+		var dec decision
+		if l.op == opAdd {
+			d.log.saw(l)
+			if held := d.st.stories[l.story.ID]; held != nil {
+				d.st.remove(held) // before its features: what it taught goes too
 			}
-			p := preps[i]
-			if rec, ok := d.stories[l.story.ID]; ok {
-				// Only a detector that missed entries can hold it: the log
-				// is the truth.
-				d.remove(rec)
-			}
-			f := d.features(p)
-			dec := decision{kind: l.kind}
+			f = featuresOf(d.st, preps[i])
+			dec.kind = l.kind
 			if l.kind != New {
-				dec.cl = d.clusters[l.clusterKey]
-				if dec.cl == nil {
-					dec.cl = d.newCluster(l.clusterKey, l.clusterID)
-				}
-			}
-			d.insert(p, f, dec, e.Pos)
-			d.evict()
-		case opRemove:
-			if rec, ok := d.stories[l.story.ID]; ok {
-				d.remove(rec)
+				dec.cl = d.st.clusterFor(l.clusterKey, l.clusterID)
 			}
 		}
-		d.pos = e.Pos
+		d.apply(l, preps[i], f, dec, e.Pos)
+		d.st.evict()
 		preps[i] = nil
-	}
-	return nil
-}
-
-// remove removes a held story. The caller holds d.mu.
-func (d *Detector) remove(rec *storyRec) {
-	heap.Remove(&d.queue, rec.heapIdx)
-	d.drop(rec)
-}
-
-// pendingAdd is an add whose append failed without saying whether the
-// store took the entry (a lost reply). If the entry turns up in the log, the
-// story was added with the verdict decided then, and adding the same story
-// again returns that verdict.
-type pendingAdd struct {
-	nonce  uint64
-	story  Story
-	result Result
-	job    *passageJob
-	landed bool // the entry turned up in the log
-}
-
-// sameStory reports whether two stories are the same in every field.
-func sameStory(a, b Story) bool {
-	return a.ID == b.ID && a.Text == b.Text && a.Title == b.Title && a.Source == b.Source &&
-		a.Language == b.Language && a.Time.Equal(b.Time)
-}
-
-// addShared decides on a story and appends the decision to the store's
-// log, taking in what other detectors appended first until the append
-// succeeds. The caller holds d.mu.
-func (d *Detector) addShared(ctx context.Context, p *prepared) (Result, *passageJob, error) {
-	for {
-		if _, ok := d.stories[p.story.ID]; ok {
-			if pa := d.pending; pa != nil && pa.landed && sameStory(pa.story, p.story) {
-				// Added again after a lost reply: it was added then.
-				d.pending = nil
-				return pa.result, pa.job, nil
-			}
-			return Result{}, nil, storyErr(p.story.ID, ErrDuplicateID, "the detector already holds a story with this id")
-		}
-		f := d.features(p)
-		dec := d.decide(p, f, "")
-		l := logEntry{op: opAdd, story: p.story, kind: dec.kind}
-		if dec.cl != nil {
-			l.clusterKey, l.clusterID = dec.cl.key, dec.cl.id
-		}
-		pos, ok, err := d.appendNext(ctx, &l)
-		if err != nil {
-			r, job := d.result(p, f, dec, nil)
-			d.pending = &pendingAdd{nonce: l.nonce, story: p.story, result: r, job: job}
-			return Result{}, nil, storeErr(fmt.Sprintf("add story %q", p.story.ID), err)
-		}
-		if ok {
-			if d.pending != nil && !d.pending.landed {
-				d.pending = nil // it did not land: this append took its place
-			}
-			rec := d.insert(p, f, dec, pos)
-			d.pos = pos
-			r, job := d.result(p, f, dec, rec)
-			d.evict()
-			return r, job, nil
-		}
-		if err := d.syncLocked(ctx); err != nil {
-			return Result{}, nil, err
-		}
-	}
-}
-
-// appendNext appends l, given a fresh nonce, at the position after the last
-// one applied, expiring after the window (never for a negative window). It
-// returns that position and whether the store took it. The caller holds
-// d.mu.
-func (d *Detector) appendNext(ctx context.Context, l *logEntry) (uint64, bool, error) {
-	l.nonce = rand.Uint64()
-	pos := d.pos + 1
-	ok, err := d.store.Append(ctx, d.epoch, pos, l.encode(), d.cfg.Window)
-	return pos, ok, err
-}
-
-// removeShared appends the removal of a story to the store's log. The
-// caller holds d.mu.
-func (d *Detector) removeShared(ctx context.Context, id string) error {
-	if err := d.syncLocked(ctx); err != nil {
-		return err
-	}
-	for {
-		rec, ok := d.stories[id]
-		if !ok {
-			return storyErr(id, ErrNotFound, "no such story")
-		}
-		pos, ok, err := d.appendNext(ctx, &logEntry{op: opRemove, story: Story{ID: id}})
-		if err != nil {
-			return storeErr(fmt.Sprintf("remove story %q", id), err)
-		}
-		if ok {
-			d.remove(rec)
-			d.pos = pos
-			return nil
-		}
-		if err := d.syncLocked(ctx); err != nil {
-			return err
-		}
-	}
-}
-
-// Log entry format, version 1, little endian; strings are a uvarint length
-// and the bytes, times a varint of Unix nanoseconds (0 for unknown):
-//
-//	magic "NDLOG", version byte, operation byte (1 add, 2 remove),
-//	nonce uint64 (makes every append distinct), story id
-//	add only: text, title, source, language, time, verdict byte,
-//	          cluster key uvarint and cluster id (verdicts other than new)
-//	trailer: CRC-32 (Castagnoli) of everything before it, uint32
-const (
-	logMagic   = "NDLOG"
-	logVersion = 1
-	opAdd      = 1
-	opRemove   = 2
-)
-
-// logEntry is one entry of a shared detector's log.
-type logEntry struct {
-	op         byte
-	nonce      uint64
-	story      Story
-	kind       Kind
-	clusterKey uint64
-	clusterID  string
-}
-
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-func (l *logEntry) encode() []byte {
-	s := l.story
-	b := make([]byte, 0, 64+len(s.ID)+len(s.Text)+len(s.Title)+len(s.Source)+len(l.clusterID))
-	b = append(b, logMagic...)
-	b = append(b, logVersion, l.op)
-	b = binary.LittleEndian.AppendUint64(b, l.nonce)
-	b = appendStr(b, s.ID)
-	if l.op == opAdd {
-		b = appendStr(b, s.Text)
-		b = appendStr(b, s.Title)
-		b = appendStr(b, s.Source)
-		b = appendStr(b, s.Language)
-		var t int64
-		if !s.Time.IsZero() {
-			t = s.Time.UnixNano()
-		}
-		b = binary.AppendVarint(b, t)
-		b = append(b, byte(l.kind))
-		if l.kind != New {
-			b = binary.AppendUvarint(b, l.clusterKey)
-			b = appendStr(b, l.clusterID)
-		}
-	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
-}
-
-// byteReader reads the fields of a log entry; the first error sticks.
-type byteReader struct {
-	b   []byte
-	err error
-}
-
-func (r *byteReader) fail(format string, args ...any) {
-	if r.err == nil {
-		r.err = fmt.Errorf(format, args...)
-	}
-}
-
-func (r *byteReader) take(n int) []byte {
-	if r.err != nil {
-		return nil
-	}
-	if n < 0 || n > len(r.b) {
-		r.fail("truncated")
-		return nil
-	}
-	out := r.b[:n]
-	r.b = r.b[n:]
-	return out
-}
-
-func (r *byteReader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail("bad number")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *byteReader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail("bad number")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-// str reads a string; its length is checked against the bytes left before
-// anything is allocated.
-func (r *byteReader) str() string {
-	n := r.uvarint()
-	if r.err == nil && n > uint64(len(r.b)) {
-		r.fail("string of %d bytes, %d left", n, len(r.b))
-	}
-	return string(r.take(int(n)))
-}
-
-func (r *byteReader) u8() byte {
-	if b := r.take(1); b != nil {
-		return b[0]
-	}
-	return 0
-}
-
-func (l *logEntry) decode(b []byte) error {
-	if len(b) < len(logMagic)+2+8+4 {
-		return errors.New("truncated")
-	}
-	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if !bytes.HasPrefix(body, []byte(logMagic)) {
-		return fmt.Errorf("not a log entry (magic %q)", body[:len(logMagic)])
-	}
-	if v := body[len(logMagic)]; v != logVersion {
-		return fmt.Errorf("version %d, this package reads version %d", v, logVersion)
-	}
-	if crc32.Checksum(body, castagnoli) != sum {
-		return errors.New("checksum mismatch")
-	}
-	r := &byteReader{b: body[len(logMagic)+1:]}
-	*l = logEntry{op: r.u8()}
-	l.nonce = binary.LittleEndian.Uint64(r.take(8))
-	l.story.ID = r.str()
-	switch l.op {
-	case opAdd:
-		l.story.Text = r.str()
-		l.story.Title = r.str()
-		l.story.Source = r.str()
-		l.story.Language = r.str()
-		if t := r.varint(); t != 0 {
-			l.story.Time = time.Unix(0, t).UTC()
-		}
-		l.kind = Kind(r.u8())
-		switch {
-		case r.err != nil:
-		case l.kind > SameStory:
-			r.fail("verdict %d", l.kind)
-		case l.kind != New:
-			l.clusterKey = r.uvarint()
-			l.clusterID = r.str()
-		}
-	case opRemove:
-	default:
-		r.fail("operation %d", l.op)
-	}
-	switch {
-	case r.err != nil:
-		return r.err
-	case len(r.b) != 0:
-		return fmt.Errorf("%d trailing bytes", len(r.b))
-	case l.story.ID == "":
-		return errors.New("story without an id")
-	case l.kind != New && (l.clusterKey == 0 || l.clusterID == ""):
-		return errors.New("verdict without a cluster")
 	}
 	return nil
 }
@@ -461,32 +261,13 @@ func (l *logEntry) decode(b []byte) error {
 // storeConfig is the configuration that detectors sharing a store must
 // agree on, as text: one "name=value" line per field, readable by whoever
 // looks into the store.
-func storeConfig(c Config) []byte {
+func storeConfig(c *Config) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "newsdup shared detector %d\n", logVersion)
-	for _, f := range storeConfigFields(c) {
-		fmt.Fprintf(&b, "%s=%s\n", f[0], f[1])
+	for _, f := range agreedFields {
+		fmt.Fprintf(&b, "%s=%s\n", f.name, f.text(c))
 	}
 	return []byte(b.String())
-}
-
-func storeConfigFields(c Config) [][2]string {
-	v := func(x any) string { return fmt.Sprint(x) }
-	return [][2]string{
-		{"Language", c.Language},
-		{"HTML", v(int(c.HTML))},
-		{"Window", c.Window.String()},
-		{"MaxStories", v(c.MaxStories)},
-		{"ShingleSize", v(c.ShingleSize)},
-		{"NumHashes", v(c.NumHashes)},
-		{"LSHThreshold", v(c.LSHThreshold)},
-		{"Seed", v(c.Seed)},
-		{"CopyJaccard", v(c.CopyJaccard)},
-		{"CopyContainment", v(c.CopyContainment)},
-		{"MinSharedShingles", v(c.MinSharedShingles)},
-		{"SameStoryThreshold", v(c.SameStoryThreshold)},
-		{"BoilerplateStories", v(c.BoilerplateStories)},
-	}
 }
 
 // compareStoreConfig returns an error wrapping ErrStoreConfig that names
@@ -511,10 +292,9 @@ func compareStoreConfig(want, held []byte) error {
 		return fmt.Errorf("%w: the store was made by %q, this is %q", ErrStoreConfig, heldHead, wantHead)
 	}
 	var diffs []string
-	for _, f := range storeConfigFields(Config{}) {
-		k := f[0]
-		if w[k] != h[k] {
-			diffs = append(diffs, fmt.Sprintf("%s is %s here, %s in the store", k, w[k], h[k]))
+	for _, f := range agreedFields {
+		if w[f.name] != h[f.name] {
+			diffs = append(diffs, fmt.Sprintf("%s is %s here, %s in the store", f.name, w[f.name], h[f.name]))
 		}
 	}
 	return fmt.Errorf("%w: %s", ErrStoreConfig, strings.Join(diffs, "; "))

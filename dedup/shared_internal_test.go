@@ -13,53 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestLogEntryRoundTrip(t *testing.T) {
-	entries := []logEntry{
-		{op: opAdd, nonce: 1, story: Story{ID: "a", Text: "text", Title: "t", Source: "s", Language: "fr",
-			Time: time.Date(2021, 12, 25, 14, 0, 0, 5, time.UTC)}, kind: New},
-		{op: opAdd, nonce: 2, story: Story{ID: "b", Text: "x"}, kind: Copy, clusterKey: 7, clusterID: "a"},
-		{op: opAdd, nonce: 3, story: Story{ID: "c", Text: "\x00\xff"}, kind: SameStory, clusterKey: 1 << 40, clusterID: "a"},
-		{op: opRemove, nonce: 4, story: Story{ID: "a"}},
-	}
-	for _, want := range entries {
-		var got logEntry
-		require.NoError(t, got.decode(want.encode()))
-		assert.Equal(t, want, got)
-	}
-}
-
-func TestLogEntryRejectsDamage(t *testing.T) {
-	good := (&logEntry{op: opAdd, nonce: 9, story: Story{ID: "b", Text: "some text"}, kind: Copy, clusterKey: 3, clusterID: "a"}).encode()
-	var l logEntry
-	for n := 0; n < len(good); n++ {
-		assert.Error(t, l.decode(good[:n]), "truncated to %d bytes", n)
-	}
-	for i := range good {
-		bad := append([]byte(nil), good...)
-		bad[i] ^= 0x40
-		assert.Error(t, l.decode(bad), "byte %d flipped", i)
-	}
-	assert.ErrorContains(t, l.decode(append(append([]byte(nil), good...), 0)), "checksum")
-	v2 := append([]byte(nil), good...)
-	v2[len(logMagic)] = 2
-	assert.ErrorContains(t, l.decode(v2), "version 2")
-}
-
-func FuzzLogEntry(f *testing.F) {
-	f.Add((&logEntry{op: opAdd, nonce: 1, story: Story{ID: "a", Text: "t", Time: time.Unix(1, 0)}}).encode())
-	f.Add((&logEntry{op: opAdd, nonce: 2, story: Story{ID: "b", Text: "t"}, kind: SameStory, clusterKey: 1, clusterID: "a"}).encode())
-	f.Add((&logEntry{op: opRemove, nonce: 3, story: Story{ID: "a"}}).encode())
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var l logEntry
-		if err := l.decode(b); err != nil {
-			return
-		}
-		var again logEntry
-		require.NoError(t, again.decode(l.encode()))
-		require.Equal(t, l, again)
-	})
-}
-
 // failingStore wraps a MemoryStore and fails its operations on demand.
 type failingStore struct {
 	MemoryStore

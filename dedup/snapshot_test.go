@@ -130,7 +130,7 @@ func TestSnapshotRejectsDamage(t *testing.T) {
 	})
 	t.Run("other version", func(t *testing.T) {
 		bad := bytes.Clone(good)
-		binary.LittleEndian.PutUint16(bad[len(snapshotMagic):], snapshotVersion+1)
+		binary.LittleEndian.PutUint16(bad[len(snapshotFormat.Magic):], snapshotFormat.Version+1)
 		_, err := Load(bytes.NewReader(bad), Config{})
 		require.ErrorIs(t, err, ErrSnapshot)
 		assert.Contains(t, err.Error(), "version")
@@ -209,13 +209,13 @@ func FuzzLoad(f *testing.F) {
 	f.Add(snapshotOf(f, d))
 	_, _ = d.Add(rewrite)
 	f.Add(snapshotOf(f, d))
-	f.Add([]byte(snapshotMagic))
+	f.Add([]byte(snapshotFormat.Magic))
 	rng := rand.New(rand.NewPCG(7, 7))
 	junk := make([]byte, 64)
 	for i := range junk {
 		junk[i] = byte(rng.Uint32())
 	}
-	f.Add(append([]byte(snapshotMagic+"\x01\x00"), junk...))
+	f.Add(append([]byte(snapshotFormat.Magic+"\x01\x00"), junk...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Load(bytes.NewReader(data), Config{Clock: fixedClock})
 		if err != nil {

@@ -12,20 +12,18 @@
 //
 //	go run ./internal/dfgen -in ../../shared/datasets/reuters21578/articles.jsonl -out background.df
 //
-// The output format is described in dedup/idf.go.
+// The output format is that of package dedup/internal/dftable.
 package main
 
 import (
 	"bufio"
-	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"hash/crc32"
 	"log"
 	"os"
-	"slices"
 
+	"github.com/newsdup/newsdup/dedup/internal/dftable"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -75,26 +73,14 @@ func main() {
 	if err := sc.Err(); err != nil {
 		log.Fatal(err)
 	}
-	var keys []uint64
 	for h, n := range df {
-		if int(n) >= *minDF {
-			keys = append(keys, h)
+		if int(n) < *minDF {
+			delete(df, h)
 		}
 	}
-	slices.Sort(keys)
-	buf := []byte("NDDF")
-	buf = binary.LittleEndian.AppendUint16(buf, 1)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(docs))
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(keys)))
-	prev := uint64(0)
-	for _, h := range keys {
-		buf = binary.AppendUvarint(buf, h-prev)
-		buf = binary.AppendUvarint(buf, uint64(df[h]))
-		prev = h
-	}
-	buf = binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
+	buf := dftable.Encode(&dftable.Table{Docs: docs, DF: df})
 	if err := os.WriteFile(*out, buf, 0o644); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("dfgen: %d articles, %d terms (df >= %d), %d bytes\n", docs, len(keys), *minDF, len(buf))
+	fmt.Printf("dfgen: %d articles, %d terms (df >= %d), %d bytes\n", docs, len(df), *minDF, len(buf))
 }

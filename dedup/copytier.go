@@ -1,0 +1,285 @@
+package dedup
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/newsdup/newsdup/dedup/cluster"
+	"github.com/newsdup/newsdup/shingle"
+)
+
+// The copy tier: a story is a copy of a held story when their exact shingle
+// sets agree (Config.CopyJaccard or Config.CopyContainment, at least
+// Config.MinSharedShingles shared, figures that agree), or when it is a
+// partial copy (see partialCopy). Candidates come from the MinHash LSH
+// index, the SimHash index, the latest members of the clusters most alike in
+// terms and, when those hold no copy, the anchor index; each source is
+// bounded, so the cost of a story does not grow with the stories held.
+const (
+	copyClusters      = 2  // best candidate clusters whose members are checked for copies
+	copyMembers       = 16 // latest members of each of them checked
+	maxCopyCandidates = 64 // candidates from each signature index checked
+
+	partialCopyContainment = 0.4 // see partialCopy
+	partialCopyShingles    = 15
+)
+
+// copyMatch is a held story that a story copies, with the exact scores.
+type copyMatch struct {
+	rec                  *storyRec
+	jaccard, containment float64
+}
+
+// findCopies returns the held stories that a story copies, best first.
+// cands are the story's candidate clusters, best first; skip names a story
+// to leave out (a Query of a held id).
+func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, skip string) []copyMatch {
+	if len(f.shingles) == 0 {
+		return nil
+	}
+	seen := make(map[uint64]bool)
+	var copies []copyMatch
+	check := func(seq uint64) {
+		if seen[seq] {
+			return
+		}
+		seen[seq] = true
+		rec := st.bySeq[seq]
+		if rec == nil || rec.id == skip {
+			return
+		}
+		if m, ok := isCopy(st, p, f, rec); ok {
+			copies = append(copies, m)
+		}
+	}
+	ids, err := st.lsh.Query(nil, f.sig)
+	if err != nil {
+		// Only a signature from another hasher is rejected; every
+		// signature here comes from the state's hasher.
+		panic("dedup: LSH query: " + err.Error())
+	}
+	// Verify the most recent candidates only: a story copied thousands of
+	// times must not make each new copy cost thousands of checks.
+	for _, seq := range ids[max(0, len(ids)-maxCopyCandidates):] {
+		check(seq)
+	}
+	sims := st.sim.Query(nil, f.fp)
+	for _, m := range sims[:min(len(sims), maxCopyCandidates)] {
+		check(m.ID)
+	}
+	for _, c := range cands[:min(len(cands), copyClusters)] {
+		cl := st.clusters[c.Cluster]
+		for _, m := range cl.members[max(0, len(cl.members)-copyMembers):] {
+			check(m.seq)
+		}
+	}
+	if len(copies) == 0 {
+		// The copies the other sources miss: cut to a few paragraphs of a
+		// long story, or dressed in an outlet's own names. Looked for only
+		// then, as a copy stream would otherwise pay for checking a
+		// story's other copies again.
+		for _, seq := range st.anchors.candidates(nil, f.shingles) {
+			check(seq)
+		}
+	}
+	slices.SortFunc(copies, func(a, b copyMatch) int {
+		if x := cmp.Compare(b.containment+b.jaccard, a.containment+a.jaccard); x != 0 {
+			return x
+		}
+		return cmp.Compare(a.rec.seq, b.rec.seq)
+	})
+	return copies
+}
+
+// isCopy verifies a candidate on the exact shingle sets.
+func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
+	j, c, shared := copyScores(f.shingles, rec.shingles)
+	if shared < st.cfg.MinSharedShingles || numbersConflict(f, rec) {
+		return copyMatch{}, false
+	}
+	if j < st.cfg.CopyJaccard && c < st.cfg.CopyContainment && !partialCopy(st, p, f, rec, c, shared) {
+		return copyMatch{}, false
+	}
+	return copyMatch{rec, j, c}, true
+}
+
+// partialCopy reports whether two stories that share less than
+// Config.CopyContainment of the smaller one's shingles are still copies: an
+// outlet that trimmed the wire story and added paragraphs of its own, a byline
+// and its site's furniture. They must share a long stretch of text (at least
+// partialCopyShingles shingles and partialCopyContainment of the smaller
+// set), and the rest of the story must agree with the other in its words
+// (term similarity of at least Config.SameStoryThreshold).
+//
+// Two different stories from one site share the site's furniture, which
+// is left out:
+//   - of the rest, the lines that earlier stories of other clusters had word
+//     for word, so the furniture is left out as soon as the site's second
+//     story has been seen, before it is learned as boilerplate;
+//   - of the shared stretch and of the rest, when both stories come from one
+//     source, the runs of lines opening and closing the story that the other
+//     story has too: the header and footer that a site's second story shares
+//     with its first, before any other story has shown them to be
+//     furniture. What a partial copy shares with a story of its own site is
+//     the wire text inside them.
+func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment float64, shared int) bool {
+	if !longStretch(containment, shared) {
+		return false
+	}
+	skip := edgeLines(p, rec)
+	if skip != nil && !sharesInside(st, p, f, rec, skip) {
+		return false
+	}
+	for _, l := range p.lines {
+		if s, seen := st.lines.get(l.Hash); seen && (s.n > 1 || s.clusters[0] != uint32(rec.cl.key)) {
+			if skip == nil {
+				skip = make(map[uint64]int32)
+			}
+			skip[l.Hash] = 1
+		}
+	}
+	vec := f.vec
+	if skip != nil {
+		vec = vector(st, p, f, skip)
+	}
+	return vec.Dot(rec.vec) >= st.cfg.SameStoryThreshold
+}
+
+// edgeLines returns, when a story and rec come from one source, the lines of
+// the runs opening and closing the story that rec has too; lines without words
+// belong to a run without ending it. It returns nil when there are none.
+func edgeLines(p *prepared, rec *storyRec) map[uint64]int32 {
+	if p.story.Source == "" || p.story.Source != rec.source {
+		return nil
+	}
+	var edges map[uint64]int32
+	edge := func(l shingle.Line) bool {
+		if l.Hash == 0 {
+			return true
+		}
+		if !slices.Contains(rec.lines, l.Hash) {
+			return false
+		}
+		if edges == nil {
+			edges = make(map[uint64]int32)
+		}
+		edges[l.Hash] = 1
+		return true
+	}
+	first := len(p.lines)
+	for i, l := range p.lines {
+		if !edge(l) {
+			first = i
+			break
+		}
+	}
+	for i := len(p.lines) - 1; i > first && edge(p.lines[i]); i-- {
+	}
+	return edges
+}
+
+// sharesInside reports whether the lines of a story outside skip and outside
+// learned boilerplate share a stretch with rec as long as partialCopy asks
+// for.
+func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[uint64]int32) bool {
+	var content []shingle.Token
+	for i, l := range p.lines {
+		if _, ok := skip[l.Hash]; !ok && !f.boiler[i] {
+			content = appendContent(content, p.tokens[l.Lo:l.Hi])
+		}
+	}
+	_, containment, shared := copyScores(shingleSet(st.cfg.ShingleSize, content), rec.shingles)
+	return longStretch(containment, shared)
+}
+
+// longStretch reports whether two stories sharing this many shingles, this
+// share of the smaller set, share as long a stretch as a partial copy needs.
+func longStretch(containment float64, shared int) bool {
+	return containment >= partialCopyContainment && shared >= partialCopyShingles
+}
+
+// overlap returns the number of values two sorted sets share.
+func overlap(a, b []uint64) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// copyScores returns the exact Jaccard similarity of two shingle sets, the
+// share of the smaller one found in the larger, and the number they share.
+func copyScores(a, b []uint64) (jaccard, containment float64, shared int) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, 0, 0
+	}
+	shared = overlap(a, b)
+	jaccard = float64(shared) / float64(len(a)+len(b)-shared)
+	containment = float64(shared) / float64(min(len(a), len(b)))
+	return jaccard, containment, shared
+}
+
+// numbersConflict reports whether the figures of a story and of rec
+// disagree: at least two figures of the one with fewer figures, and more than
+// a quarter of them, are missing from the other. A trimmed copy keeps a subset
+// of the figures; a report written from the same template a week later does
+// not.
+//
+// Only figures told next to a word the other story has count: those of
+// sentences both tell. The figures of text only one of them has, such as an
+// outlet's dateline ("May 27") or the year of its copyright line, are
+// nothing the other disagrees with.
+func numbersConflict(f *features, rec *storyRec) bool {
+	a := toldNumbers(f.words, f.numbers, rec.vec.Terms)
+	b := toldNumbers(rec.words, rec.numbers, f.vec.Terms)
+	if len(a) <= len(b) {
+		return figuresMissing(a, rec.numbers)
+	}
+	return figuresMissing(b, f.numbers)
+}
+
+// figuresMissing reports whether at least two of the figures told, and more
+// than a quarter of them, are missing from other. Both are sorted.
+func figuresMissing(told, other []uint64) bool {
+	missing := len(told) - overlap(told, other)
+	return missing >= 2 && 4*missing > len(told)
+}
+
+// toldNumbers returns the sorted distinct figures of a story (numbers, sorted)
+// whose nearest word before or after, in words, that is not a figure itself is
+// one of terms (sorted).
+func toldNumbers(words []word, numbers, terms []uint64) []uint64 {
+	if len(numbers) == 0 {
+		return nil
+	}
+	isNumber := func(h uint64) bool {
+		_, ok := slices.BinarySearch(numbers, h)
+		return ok
+	}
+	known := func(i, step int) bool {
+		for ; i >= 0 && i < len(words); i += step {
+			if !isNumber(words[i].hash) {
+				_, ok := slices.BinarySearch(terms, words[i].hash)
+				return ok
+			}
+		}
+		return false
+	}
+	var out []uint64
+	for i, w := range words {
+		if isNumber(w.hash) && (known(i-1, -1) || known(i+1, 1)) {
+			out = append(out, w.hash)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

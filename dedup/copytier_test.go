@@ -1,0 +1,145 @@
+package dedup
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The republication variants of the agency story that outlets produce: each
+// must come out as a copy of it.
+func TestCopies(t *testing.T) {
+	agency, _ := seedStories(t)
+	paras := paragraphs(agency.Text)
+	header := "Home | World | Politics\nDaily Courier - Your trusted news source"
+	footer := "Share this article: Facebook | Twitter | WhatsApp | Email\n\nGet the Morning Briefing in your inbox every weekday. Sign up now.\n\n© 2021 Daily Courier Media Group. All rights reserved."
+	edited := strings.NewReplacer("senior US official", "senior American official", "sweeping", "far-reaching",
+		"Thursday", "Thursday evening", "increasingly", "ever more", "earlier on", "earlier").Replace(agency.Text)
+	cases := []struct {
+		name  string
+		story Story
+	}{
+		{"exact", Story{Text: agency.Text}},
+		{"cut to its first 40%", Story{Text: strings.Join(paras[:len(paras)*4/10], "\n\n")}},
+		{"new headline", Story{Title: "Washington signals January talks with Moscow", Text: strings.Join(paras[1:], "\n\n")}},
+		{"byline and dateline", Story{Text: "By Jane Miller\n\nWASHINGTON, Dec 24 (Daily Courier) - " + strings.Join(paras[1:], "\n\n")}},
+		{"wrapped in site boilerplate", Story{Text: header + "\n\n" + agency.Text + "\n\n" + footer}},
+		{"lightly edited", Story{Text: edited}},
+		{"paragraphs swapped", Story{Text: strings.Join(append([]string{paras[3], paras[2], paras[1]}, paras[4:]...), "\n\n")}},
+		{"as HTML", Story{Text: "<article><p>" + strings.Join(paras, "</p>\n<p>") + "</p></article>"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDetector(t, Config{})
+			_, err := d.Add(agency)
+			require.NoError(t, err)
+			c.story.ID = "copy"
+			r, err := d.Add(c.story)
+			require.NoError(t, err)
+			assert.Equal(t, Copy, r.Kind)
+			assert.Equal(t, seedAgency, r.Cluster)
+			require.NotEmpty(t, r.Matches)
+			assert.Equal(t, seedAgency, r.Matches[0].ID)
+			assert.Equal(t, Copy, r.Matches[0].Kind)
+			assert.NotEmpty(t, r.Matches[0].Passages)
+		})
+	}
+}
+
+// Reports written from one template a week apart share most of their words
+// but not their figures: they are not copies.
+func TestTemplateStoriesAreNotCopies(t *testing.T) {
+	const template = `The number of Americans filing new claims for unemployment benefits %s %s to a seasonally adjusted %s in the week ended %s, the Labor Department said on Thursday.
+
+The four-week moving average of claims, considered a better measure of labour market trends, %s %s to %s.
+
+The number of people continuing to receive benefits after an initial week of aid %s %s to %s in the week ended %s, the department said.
+
+Economists polled before the report had forecast claims would come in at %s. A department official said there were no special factors influencing the data.`
+	week1 := fmt.Sprintf(template, "fell", "3,000", "350,000", "Feb. 21", "rose", "1,250", "352,500", "fell", "14,000", "2.41 million", "Feb. 14", "355,000")
+	week2 := fmt.Sprintf(template, "rose", "12,000", "362,000", "Feb. 28", "rose", "2,500", "355,000", "rose", "9,000", "2.42 million", "Feb. 21", "350,000")
+	d := newDetector(t, Config{Window: -1})
+	_, err := d.Add(Story{ID: "claims-1", Text: week1, Time: time.Date(1987, 2, 26, 8, 30, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	r, err := d.Add(Story{ID: "claims-2", Text: week2, Time: time.Date(1987, 3, 5, 8, 30, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.NotEqual(t, Copy, r.Kind)
+	for _, m := range r.Matches {
+		assert.NotEqual(t, Copy, m.Kind)
+	}
+	// The same report resent is a copy.
+	r, err = d.Add(Story{ID: "claims-2-resend", Text: week2, Time: time.Date(1987, 3, 5, 9, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	assert.Equal(t, Copy, r.Kind)
+	assert.Equal(t, "claims-2", r.Matches[0].ID)
+}
+
+// The figures of text only one story has are nothing the other disagrees
+// with: a site's copy of a wire story, cut before the paragraph with the
+// story's figures, carries the day of its dateline and the year of its
+// copyright line.
+func TestFiguresOfTheCopysOwnTextAreNoConflict(t *testing.T) {
+	agency, _ := seedStories(t)
+	paras := paragraphs(agency.Text)
+	source := strings.Join(append(paras[2:8:8], "The official said 40 diplomats and 12 military advisers would attend."), "\n\n")
+	d := newDetector(t, Config{Window: -1})
+	_, err := d.Add(Story{ID: "wire", Text: source})
+	require.NoError(t, err)
+	cp := "WASHINGTON, December 27 (Daily Courier) - " + strings.Join(paras[2:8], "\n\n") +
+		"\n\nCopyright 2021 Daily Courier. All rights reserved."
+	r, err := d.Add(Story{ID: "copy", Text: cp})
+	require.NoError(t, err)
+	assert.Equal(t, Copy, r.Kind)
+	assert.Equal(t, "wire", r.Cluster)
+}
+
+// A site's second story shares its header and footer with the first before
+// any other story has shown them to be furniture. When the stories are short,
+// the furniture is most of what they share, as much as a partial copy shares
+// with its wire story; but it opens and closes both stories, and a partial
+// copy shares text inside them.
+func TestSiteFurnitureOfShortStoriesIsNotACopy(t *testing.T) {
+	const site = "Harbour Ledger"
+	header := "Harbour Ledger | Home | World | Business | Markets | Opinion\n\n" +
+		"Sign up for the Harbour Ledger Morning Brief newsletter and get the day's top stories in your inbox.\n\n"
+	footer := "\n\nRead more: the latest markets coverage from Harbour Ledger\n\n" +
+		"Share this article: Facebook | Twitter | LinkedIn | Email\n\n" +
+		"The Harbour Ledger newsroom edits agency copy around the clock; follow our reporters for updates.\n\n" +
+		"Copyright 2021 Harbour Ledger. All rights reserved."
+	wrap := func(body string) string { return header + body + footer }
+	corn := wrap("Farmers who grew oats for their own use will probably be allowed to keep planting them without losing corn programme benefits, an aide to the agriculture secretary said.\n\n" +
+		"The aide said a decision was expected before the spring planting season.")
+	oil := wrap("The refiner cut its contract prices for crude oil by 1.50 dollars a barrel from Thursday.\n\n" +
+		"The reduction brings its posted price for the benchmark grade to 16.00 dollars a barrel, the company said.")
+	d := newDetector(t, Config{Window: -1})
+	_, err := d.Add(Story{ID: "corn", Source: site, Text: corn})
+	require.NoError(t, err)
+	r, err := d.Add(Story{ID: "oil", Source: site, Text: oil})
+	require.NoError(t, err)
+	assert.Equal(t, New, r.Kind, "matches: %+v", r.Matches)
+
+	// The site's trimmed copies of a wire story, with a paragraph of their
+	// own, share its header and footer with its earlier story and with each
+	// other, and are copies of the wire story.
+	agency, _ := seedStories(t)
+	paras := paragraphs(agency.Text)
+	d = newDetector(t, Config{Window: -1})
+	for _, s := range []Story{{ID: "corn", Source: site, Text: corn}, agency} {
+		_, err = d.Add(s)
+		require.NoError(t, err)
+	}
+	own := "Local analysts told the Harbour Ledger that markets would watch the January talks closely."
+	for i, body := range []string{
+		strings.Join(append(paras[:5:5], own), "\n\n"),
+		strings.Join(append([]string{own}, paras[1:6]...), "\n\n"),
+	} {
+		r, err := d.Add(Story{ID: fmt.Sprint("site-copy-", i), Source: site, Text: wrap(body)})
+		require.NoError(t, err)
+		assert.Equal(t, Copy, r.Kind, "site copy %d", i)
+		assert.Equal(t, seedAgency, r.Cluster, "site copy %d", i)
+	}
+}

@@ -1,0 +1,24 @@
+package dedup
+
+// decision is the verdict on a story against the state.
+type decision struct {
+	kind   Kind
+	cl     *clusterRec // the cluster joined; nil for a new story
+	score  float64
+	copies []copyMatch
+}
+
+// decide compares a story with the state, reading it only: the copy tier
+// first, then the story tier. skip names a story to leave out (a Query of a
+// held id).
+func decide(st *state, p *prepared, f *features, skip string) decision {
+	cands := st.terms.Candidates(nil, f.top, f.topW, storyCandidates)
+	if copies := findCopies(st, p, f, cands, skip); len(copies) > 0 {
+		best := copies[0]
+		return decision{kind: Copy, cl: best.rec.cl, score: max(best.jaccard, best.containment), copies: copies}
+	}
+	if cl, score := bestCluster(st, p, f, cands, skip); cl != nil && score >= st.cfg.SameStoryThreshold {
+		return decision{kind: SameStory, cl: cl, score: score}
+	}
+	return decision{kind: New}
+}

@@ -1,0 +1,121 @@
+package dedup
+
+import (
+	"cmp"
+	"encoding/binary"
+	"slices"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/newsdup/newsdup/shingle"
+)
+
+// Shared passages (Match.Passages) are maximal runs of word 3-shingles that
+// two stories share in the same order, with the byte ranges they cover in
+// both texts; a passage inside quotation marks in either story is flagged.
+
+// passageShingle is the shingle size used to find shared passages: short, so
+// that a quote shared by two differently written stories shows up even when
+// each outlet cut it differently.
+const passageShingle = 3
+
+// minPassageTokens is the least number of content words a shared passage
+// must span, unless it lies in a quotation.
+const minPassageTokens = 6
+
+// passageJob holds what finding shared passages needs, gathered under the
+// lock so that the work itself can run outside it.
+type passageJob struct {
+	text   string
+	words  []word
+	quotes []shingle.Span
+	others []*storyRec // one per match; the fields read are never modified
+}
+
+// findPassages fills in the shared passages of each match of r, at most
+// maxPassages a match. It runs without the detector's lock: what it reads of
+// the matched stories never changes.
+func findPassages(r *Result, job *passageJob, maxPassages int) {
+	if job == nil {
+		return
+	}
+	ha := passageHashes(nil, job.words)
+	var hb []uint64
+	for i, o := range job.others {
+		hb = passageHashes(hb[:0], o.words)
+		r.Matches[i].Passages = sharedPassages(job, ha, o, hb, maxPassages)
+	}
+}
+
+// passageHashes appends the hashes of the word 3-shingles of words.
+func passageHashes(dst []uint64, words []word) []uint64 {
+	var buf [8 * passageShingle]byte
+	for i := 0; i+passageShingle <= len(words); i++ {
+		for k := 0; k < passageShingle; k++ {
+			binary.LittleEndian.PutUint64(buf[8*k:], words[i+k].hash)
+		}
+		dst = append(dst, xxhash.Sum64(buf[:]))
+	}
+	return dst
+}
+
+// sharedPassages finds the stretches of text shared by the story of job and
+// another story: maximal runs of consecutive word 3-shingles (hashes ha and
+// hb) found, in the same order, in both.
+func sharedPassages(job *passageJob, ha []uint64, other *storyRec, hb []uint64, maxPassages int) []Passage {
+	const k = passageShingle
+	if len(ha) == 0 || len(hb) == 0 {
+		return nil
+	}
+	a, b := job.words, other.words
+	first := make(map[uint64]int, len(hb))
+	for j := len(hb) - 1; j >= 0; j-- {
+		first[hb[j]] = j
+	}
+	type run struct{ a0, a1, b0, b1 int }
+	var runs []run
+	for i, h := range ha {
+		j, ok := first[h]
+		if !ok {
+			continue
+		}
+		if n := len(runs); n > 0 && runs[n-1].a1 == i-1 && runs[n-1].b1+1 < len(hb) && hb[runs[n-1].b1+1] == h {
+			runs[n-1].a1, runs[n-1].b1 = i, runs[n-1].b1+1
+			continue
+		}
+		runs = append(runs, run{i, i, j, j})
+	}
+	var out []Passage
+	for _, r := range runs {
+		words := r.a1 - r.a0 + k
+		p := Passage{
+			Start: int(a[r.a0].start), End: int(a[r.a1+k-1].end),
+			MatchStart: int(b[r.b0].start), MatchEnd: int(b[r.b1+k-1].end),
+		}
+		p.Quote = inQuote(job.quotes, p.Start, p.End) || inQuote(other.quotes, p.MatchStart, p.MatchEnd)
+		if words < minPassageTokens && !p.Quote {
+			continue
+		}
+		p.Text = job.text[p.Start:p.End]
+		out = append(out, p)
+	}
+	if len(out) > maxPassages {
+		slices.SortStableFunc(out, func(x, y Passage) int { return cmp.Compare(y.End-y.Start, x.End-x.Start) })
+		out = out[:maxPassages]
+		slices.SortFunc(out, func(x, y Passage) int { return cmp.Compare(x.Start, y.Start) })
+	}
+	return out
+}
+
+// inQuote reports whether at least 80% of the byte range [start, end) lies
+// inside quotations.
+func inQuote(quotes []shingle.Span, start, end int) bool {
+	n := 0
+	for _, q := range quotes {
+		lo, hi := max(q.Start, start), min(q.End, end)
+		if hi > lo {
+			n += hi - lo
+		}
+	}
+	return 5*n >= 4*(end-start)
+}

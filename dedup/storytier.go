@@ -1,0 +1,77 @@
+package dedup
+
+import "github.com/newsdup/newsdup/dedup/cluster"
+
+// The story tier: a story that copies nothing joins the cluster most similar
+// to it as a whole when that similarity reaches Config.SameStoryThreshold.
+// Clusters are found through the story index of their heaviest terms, so the
+// cost of a story does not grow with the number of clusters held.
+const (
+	storyCandidates = 5   // clusters compared with a story, best by shared terms
+	yearConflict    = 0.1 // subtracted when a story and a cluster name different latest years
+)
+
+// bestCluster returns the candidate cluster most similar to a story as a
+// whole, and the similarity; nil when there is none. skip names a story to
+// leave out (a Query of a held id): its cluster is left out when it is the
+// only member.
+func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate, skip string) (*clusterRec, float64) {
+	var best *clusterRec
+	bestScore := 0.0
+	for _, c := range cands {
+		cl := st.clusters[c.Cluster]
+		if skip != "" && len(cl.members) == 1 && cl.members[0].id == skip {
+			continue
+		}
+		s := clusterScore(st, p, f, cl)
+		if s > bestScore || (s == bestScore && best != nil && cl.key < best.key) {
+			best, bestScore = cl, s
+		}
+	}
+	return best, bestScore
+}
+
+// clusterScore is the similarity of a story to a cluster as a whole: the
+// cosine with the cluster's centroid, less a penalty when the latest year the
+// story names differs from the latest year the cluster names.
+//
+// Lines the story shares word for word with members of the cluster get a
+// second look. A story that shares text with a cluster without being a copy
+// of it (the copy tier has already said no) shares site boilerplate that has
+// not been seen often enough to be learned yet, quotes, or the paragraphs of
+// a partial copy. So the decision is made on the rest of the story: the
+// shared lines add to the score only when the rest reaches
+// Config.SameStoryThreshold on its own. A story that agrees with a cluster on
+// nothing but a footer and a "Check also" teaser is not the same story.
+func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
+	s := cl.centroid.Cosine(f.vec)
+	if sharesLines(p, f, cl) {
+		if rest := cl.centroid.Cosine(vector(st, p, f, cl.lines)); rest < st.cfg.SameStoryThreshold {
+			s = rest
+		}
+	}
+	if f.year != 0 {
+		latest := 0
+		for y := range cl.years {
+			latest = max(latest, y)
+		}
+		if latest != 0 && latest != f.year {
+			s -= yearConflict
+		}
+	}
+	return s
+}
+
+// sharesLines reports whether a story has a line, or a title, that a member of
+// the cluster has too, outside learned boilerplate.
+func sharesLines(p *prepared, f *features, cl *clusterRec) bool {
+	if _, ok := cl.lines[p.titleHash]; ok && p.titleHash != 0 {
+		return true
+	}
+	for i, l := range p.lines {
+		if _, ok := cl.lines[l.Hash]; ok && !f.boiler[i] {
+			return true
+		}
+	}
+	return false
+}
