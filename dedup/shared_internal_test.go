@@ -18,9 +18,25 @@ type failingStore struct {
 	MemoryStore
 	failAppend, failRead error
 	loseReply            bool // append, then fail as if the reply was lost
+	// script, when not empty, says what the next appends do, one each:
+	// "lose" appends and loses the reply, "fail" fails without appending.
+	script []string
 }
 
 func (s *failingStore) Append(ctx context.Context, epoch string, pos uint64, entry []byte, ttl time.Duration) (bool, error) {
+	if len(s.script) > 0 {
+		step := s.script[0]
+		s.script = s.script[1:]
+		switch step {
+		case "lose":
+			if _, err := s.MemoryStore.Append(ctx, epoch, pos, entry, ttl); err != nil {
+				return false, err
+			}
+			return false, errors.New("i/o timeout")
+		case "fail":
+			return false, errors.New("connection refused")
+		}
+	}
 	if s.failAppend != nil {
 		return false, s.failAppend
 	}
@@ -212,4 +228,54 @@ func TestSharedLostReply(t *testing.T) {
 	got, err = d.Add(stories[4].Story)
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
+}
+
+// A story whose append landed but whose reply was lost, followed by any
+// number of appends that failed outright (the server went away and came
+// back), is recognised when added again: the verdict it was stored with,
+// never ErrDuplicateID.
+func TestSharedLostReplyThenFailures(t *testing.T) {
+	stories := newsroom(t)
+	cfg := Config{Clock: fixedClock, Window: -1}
+	scripts := map[string][]string{
+		"lost reply, 1 failure":           {"lose", "fail"},
+		"lost reply, 2 failures":          {"lose", "fail", "fail"},
+		"lost reply, 5 failures":          {"lose", "fail", "fail", "fail", "fail", "fail"},
+		"failures, then a lost reply":     {"fail", "fail", "lose"},
+		"failures around a lost reply":    {"fail", "lose", "fail", "fail"},
+		"failures only, nothing landed":   {"fail", "fail", "fail"},
+		"two lost replies (first landed)": {"lose", "lose"},
+	}
+	for name, script := range scripts {
+		t.Run(name, func(t *testing.T) {
+			s := &failingStore{}
+			d, err := NewSharedDetector(context.Background(), cfg, s)
+			require.NoError(t, err)
+			one := newDetector(t, cfg)
+			for _, l := range stories[:3] {
+				_, err := d.Add(l.Story)
+				require.NoError(t, err)
+				_, err = one.Add(l.Story)
+				require.NoError(t, err)
+			}
+			story := stories[3].Story
+			want, err := one.Add(story)
+			require.NoError(t, err)
+
+			s.script = script
+			for range script {
+				_, err = d.Add(story)
+				require.ErrorIs(t, err, ErrStore)
+			}
+			got, err := d.Add(story)
+			require.NoError(t, err, "the same story again")
+			assert.Equal(t, want, got, "its verdict")
+			_, err = d.Add(story)
+			require.ErrorIs(t, err, ErrDuplicateID, "a further time is a duplicate")
+
+			late, err := NewSharedDetector(context.Background(), cfg, s)
+			require.NoError(t, err)
+			assert.Equal(t, one.Clusters(), late.Clusters(), "stored once")
+		})
+	}
 }

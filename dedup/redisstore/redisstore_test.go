@@ -263,3 +263,47 @@ func TestLostReplyRetried(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, last, "one entry written")
 }
+
+// The server takes an append, its reply is lost, and the server crashes and
+// comes back with its append-only file while the worker's later attempts
+// fail, however many: adding the story again gives the verdict it was
+// stored with, never a duplicate id, and the story is stored once.
+func TestLostReplyThenRestart(t *testing.T) {
+	for _, failures := range []int{1, 2, 5} {
+		t.Run(fmt.Sprintf("%d failed attempts", failures), func(t *testing.T) {
+			srv := startServer(t, true)
+			p := redistest.StartProxy(t, srv.url())
+			stories := teststories.Newsroom(t)
+			d := join(t, newStore(t, proxyClient(t, p, 0), "newsroom"), keep)
+			one := join(t, new(dedup.MemoryStore), keep)
+			for _, s := range stories[:2] {
+				_, err := d.Add(s)
+				require.NoError(t, err)
+				_, err = one.Add(s)
+				require.NoError(t, err)
+			}
+			want, err := one.Add(stories[2])
+			require.NoError(t, err)
+
+			p.SetSwallow(true)
+			_, err = d.Add(stories[2])
+			require.ErrorIs(t, err, dedup.ErrStore, "the reply is lost")
+			p.SetSwallow(false)
+			srv.kill()
+			for i := 0; i < failures; i++ {
+				_, err = d.Add(stories[2])
+				require.ErrorIs(t, err, dedup.ErrStore, "attempt %d while the server is down", i+1)
+				require.NotErrorIs(t, err, dedup.ErrDuplicateID)
+			}
+			srv.start()
+			p.Cut()
+			got, err := d.Add(stories[2])
+			require.NoError(t, err, "the story again, once the server is back")
+			assert.Equal(t, want, got, "the verdict it was stored with")
+
+			late := join(t, newStore(t, redistest.Client(t, srv.url()), "newsroom"), keep)
+			assert.Equal(t, 3, late.Len(), "stored once")
+			assert.Equal(t, one.Clusters(), late.Clusters())
+		})
+	}
+}
