@@ -82,4 +82,21 @@
 // put them in one cluster. MemoryStore shares a state inside one process;
 // package dedup/redisstore shares it on a Redis server, where the time window
 // maps onto the expiry of the log's entries.
+//
+// # Layout of this package
+//
+// Detector (detector.go) is the API and the one write path every change
+// takes: prepare (prepare.go: checks and text analysis, outside the lock)
+// -> decide (decide.go: the copy tier of copytier.go, then the story tier
+// of storytier.go, on features computed by features.go; they read the state
+// and change nothing) -> commit (nothing for a detector alone; an append to
+// the Store's log for a shared one, shared.go) -> apply -> evict. The state
+// type (state.go) owns what is held: stories, clusters, the LSH, SimHash,
+// anchor (anchors.go) and term indexes, document frequencies (idf.go), the
+// boilerplate line table (boilerplate.go) and the window queue; its methods
+// are the only code that changes them. result.go and passages.go turn a
+// decision into a Result. Snapshots (snapshot.go), log entries (logentry.go)
+// and the embedded background table share one binary codec
+// (internal/wire); agreedFields (config.go) lists the configuration that a
+// snapshot or a store must agree on.
 package dedup

@@ -5,7 +5,7 @@ import "errors"
 // Errors returned by the Detector. They are wrapped with a message naming the
 // story and the problem; test for them with errors.Is.
 var (
-	// ErrInvalidConfig reports a Config that New cannot use.
+	// ErrInvalidConfig reports a Config that NewDetector cannot use.
 	ErrInvalidConfig = errors.New("dedup: invalid config")
 	// ErrEmptyID reports a story without an id.
 	ErrEmptyID = errors.New("dedup: story has no id")

@@ -1,6 +1,7 @@
 package dedup_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log"
@@ -94,4 +95,103 @@ Firefighters pumped water out of dozens of cellars along the Douro, and schools 
 	// Output:
 	// worker 1: wire-1 new
 	// worker 2: site-7 copy of wire-1
+}
+
+// porto is a wire story of the examples below.
+const porto = `Heavy rain flooded the old town of Porto on Monday, forcing the evacuation of 300 residents.
+"We have never seen the river this high," mayor Ana Costa told reporters.
+Firefighters pumped water out of dozens of cellars along the Douro, and schools stayed closed.`
+
+// Query tells what a story would be without adding it: a pipeline can ask
+// before it stores a story, and add it only if it is new.
+func ExampleDetector_Query() {
+	d, err := dedup.NewDetector(dedup.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := d.Add(dedup.Story{ID: "wire-1", Text: porto}); err != nil {
+		log.Fatal(err)
+	}
+	r, err := d.Query(dedup.Story{ID: "site-7", Text: porto + "\nRead more on our site."})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s would be a %s of %s; the detector holds %d story\n", r.ID, r.Kind, r.Cluster, d.Len())
+	// Output:
+	// site-7 would be a copy of wire-1; the detector holds 1 story
+}
+
+// Remove takes back a story (retracted, or added by mistake) and what was
+// learned from it; its cluster keeps its name while it has members.
+func ExampleDetector_Remove() {
+	d, err := dedup.NewDetector(dedup.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range []dedup.Story{{ID: "wire-1", Text: porto}, {ID: "site-7", Text: porto + "\nRead more on our site."}} {
+		if _, err := d.Add(s); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if err := d.Remove("wire-1"); err != nil {
+		log.Fatal(err)
+	}
+	c, _ := d.ClusterOf("site-7")
+	fmt.Println(c.ID, c.Stories)
+	fmt.Println(d.Remove("wire-1"))
+	// Output:
+	// wire-1 [site-7]
+	// dedup: story not found: story "wire-1": no such story
+}
+
+// AddBatch adds many stories at once, analysing them on every core, with the
+// results Add would give one after the other.
+func ExampleDetector_AddBatch() {
+	d, err := dedup.NewDetector(dedup.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rs, err := d.AddBatch([]dedup.Story{
+		{ID: "wire-1", Text: porto},
+		{ID: "site-7", Text: porto + "\nRead more on our site."},
+		{ID: "wire-2", Text: "Lisbon's airport reopened on Monday after a software fault grounded flights for three hours."},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range rs {
+		fmt.Println(r.ID, r.Kind, r.Cluster)
+	}
+	// Output:
+	// wire-1 new wire-1
+	// site-7 copy wire-1
+	// wire-2 new wire-2
+}
+
+// Save and Load keep a detector's state across restarts (SaveFile and
+// LoadFile write and read a file atomically).
+func ExampleLoad() {
+	d, err := dedup.NewDetector(dedup.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := d.Add(dedup.Story{ID: "wire-1", Text: porto}); err != nil {
+		log.Fatal(err)
+	}
+	var snapshot bytes.Buffer
+	if err := d.Save(&snapshot); err != nil {
+		log.Fatal(err)
+	}
+
+	restarted, err := dedup.Load(&snapshot, dedup.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, err := restarted.Add(dedup.Story{ID: "site-7", Text: porto + "\nRead more on our site."})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.ID, r.Kind, r.Cluster)
+	// Output:
+	// site-7 copy wire-1
 }
