@@ -39,13 +39,11 @@
 // similar stories added concurrently exactly one sees the other. The
 // index is safe for concurrent use; queries share a read lock.
 //
-// Measured memory, for K = 128, threshold 0.5 (25 bands) and int ids,
-// signatures not included: 493 bytes per story at 100,000 stories and 436
-// at 1,000,000 (the tables' load varies between 0.53 and 0.8 as they grow,
-// so the figure moves by about 15% with the number of stories): 15 to 18
-// bytes per story and band (band hash, link, table slots) plus the id, an
-// insertion number and the id's map entry. BenchmarkIndex reports it as
-// bytes/item.
+// Memory is 15 to 18 bytes per story and band (band hash, link, table
+// slots; the tables' load varies between 0.53 and 0.8 as they grow) plus
+// the id, an insertion number and the id's map entry; signatures are not
+// kept. BenchmarkIndex reports it as bytes/item, and the README's speed
+// table gives the figures.
 //
 // Band values that differ collide in the 32-bit band hash with probability
 // 2^-32 per band, which can only add a spurious candidate, never lose one.

@@ -86,7 +86,7 @@ type Params struct {
 //
 // Optimal returns an error wrapping ErrInvalidParams for a Config out of
 // range. It evaluates two numerical integrals per candidate, so its cost
-// grows linearly with K (about 3 ms at K = 128 on a 2-core test machine).
+// grows linearly with K (BenchmarkOptimal).
 func Optimal(cfg Config) (Params, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
