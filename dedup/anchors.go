@@ -64,10 +64,10 @@ func (a *anchorIndex) remove(seq uint64, shingles []uint64) {
 }
 
 // candidates appends to dst the stories that are the latest holders of the
-// most anchors of a story's sorted distinct shingles, at most
-// anchorCandidates of them, most anchors first (ties: the latest first), and
-// returns the extended slice.
-func (a *anchorIndex) candidates(dst []uint64, shingles []uint64) []uint64 {
+// most anchors of a story's sorted distinct shingles and that keep accepts,
+// at most anchorCandidates of them, most anchors first (ties: the latest
+// first), and returns the extended slice.
+func (a *anchorIndex) candidates(dst []uint64, shingles []uint64, keep func(seq uint64) bool) []uint64 {
 	clear(a.counts)
 	for _, h := range shingles {
 		if !isAnchor(h) {
@@ -75,6 +75,11 @@ func (a *anchorIndex) candidates(dst []uint64, shingles []uint64) []uint64 {
 		}
 		if seq, ok := a.latest[h]; ok {
 			a.counts[seq]++
+		}
+	}
+	for seq := range a.counts {
+		if !keep(seq) {
+			delete(a.counts, seq)
 		}
 	}
 	cands := a.cands[:0]

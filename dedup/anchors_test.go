@@ -27,17 +27,17 @@ func TestAnchorIndex(t *testing.T) {
 	a.insert(3, anchors(1, 2)) // the latest holder of anchors 1 and 2
 	a.insert(4, anchors(100, 5))
 	query := append(anchors(0, 3), notAnchor, notAnchor+anchorEvery) // sorted
-	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query), "most anchors first; 2 holds none any more")
-	assert.Equal(t, []uint64{9, 3, 1}, a.candidates([]uint64{9}, query), "appends to dst")
+	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query, all), "most anchors first; 2 holds none any more")
+	assert.Equal(t, []uint64{9, 3, 1}, a.candidates([]uint64{9}, query, all), "appends to dst")
 
 	a.remove(2, append(anchors(1, 1), notAnchor))
-	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query), "removing 2 takes nothing from 3")
+	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query, all), "removing 2 takes nothing from 3")
 	a.remove(3, anchors(1, 2))
-	assert.Equal(t, []uint64{1}, a.candidates(nil, query))
+	assert.Equal(t, []uint64{1}, a.candidates(nil, query, all))
 	a.remove(1, anchors(0, 3))
 	a.remove(4, anchors(100, 5))
 	assert.Empty(t, a.latest, "nothing left behind")
-	assert.Empty(t, a.candidates(nil, query))
+	assert.Empty(t, a.candidates(nil, query, all))
 }
 
 func TestAnchorCandidatesBounded(t *testing.T) {
@@ -47,7 +47,7 @@ func TestAnchorCandidatesBounded(t *testing.T) {
 	}
 	a.insert(21, anchors(100, 2))
 	query := append(anchors(1, 20), anchors(100, 2)...)
-	got := a.candidates(nil, query)
+	got := a.candidates(nil, query, all)
 	assert.Equal(t, []uint64{21, 20, 19, 18, 17, 16, 15, 14}, got, "most anchors first, then the latest; at most anchorCandidates")
 	assert.Len(t, got, anchorCandidates)
 }
@@ -78,7 +78,7 @@ func TestAnchorsFindTrimmedCopies(t *testing.T) {
 		start := rng.IntN(len(source) - kept)
 		copied := append(randomSet(kept), source[start:start+kept]...)
 		slices.Sort(copied)
-		if slices.Contains(a.candidates(nil, copied), 101) {
+		if slices.Contains(a.candidates(nil, copied, all), 101) {
 			found++
 		}
 	}
@@ -134,3 +134,5 @@ func wrapLines(text string, width int) string {
 	}
 	return b.String()
 }
+
+func all(uint64) bool { return true }

@@ -28,6 +28,7 @@ const (
 const (
 	DefaultLanguage           = shingle.DefaultLanguage
 	DefaultWindow             = 72 * time.Hour
+	DefaultLateness           = 24 * time.Hour
 	DefaultMaxStories         = 2_000_000
 	DefaultMaxTextBytes       = 4 << 20
 	DefaultMaxFuture          = 48 * time.Hour
@@ -55,12 +56,20 @@ type Config struct {
 	// HTML says whether texts are HTML; default HTMLAuto.
 	HTML HTMLMode
 
-	// Window is how long a dated story stays in the detector: a story
-	// published earlier than the newest story seen minus Window leaves,
-	// with what was learned from it (site boilerplate apart, which is kept
-	// in a bounded table of its own). Default 72 hours; a negative Window
-	// keeps stories until MaxStories is reached.
+	// Window is how far apart in publication time two stories may be and
+	// still be copies or versions of one story; it also bounds what is
+	// held (see Lateness). Default 72 hours; a negative Window compares
+	// every story with every other and keeps stories until MaxStories is
+	// reached.
 	Window time.Duration
+	// Lateness is how far behind the stream's time a story may come and
+	// still be compared with every story of its window: stories leave when
+	// they are more than Window plus Lateness behind the stream (plus the
+	// lateness the stream itself shows, when it comes out of order; see
+	// Detector). A story that comes later is compared with the stories still
+	// held and its Result says Late. Default 24 hours; a negative Lateness
+	// allows only what the stream shows.
+	Lateness time.Duration
 	// MaxStories bounds the number of stories held, dated or not; when it
 	// is reached the oldest story leaves. Default 2,000,000.
 	MaxStories int
@@ -123,6 +132,11 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Window == 0 {
 		c.Window = DefaultWindow
+	}
+	if c.Lateness == 0 {
+		c.Lateness = DefaultLateness
+	} else if c.Lateness < 0 {
+		c.Lateness = -1 // canonical: a negative lateness allows none
 	}
 	if c.MaxStories == 0 {
 		c.MaxStories = DefaultMaxStories
@@ -246,6 +260,7 @@ var agreedFields = []agreedField{
 	{"BoilerplateStories", true, func(c *Config) any { return &c.BoilerplateStories }},
 	{"HTML", true, func(c *Config) any { return &c.HTML }},
 	{"Window", false, func(c *Config) any { return &c.Window }},
+	{"Lateness", false, func(c *Config) any { return &c.Lateness }},
 	{"MaxStories", false, func(c *Config) any { return &c.MaxStories }},
 	{"CopyJaccard", false, func(c *Config) any { return &c.CopyJaccard }},
 	{"CopyContainment", false, func(c *Config) any { return &c.CopyContainment }},

@@ -52,25 +52,43 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 			copies = append(copies, m)
 		}
 	}
+	// Each source gives its candidates published within the window of the
+	// story, at most a bounded number of them: a story copied thousands of
+	// times must not make each new copy cost thousands of checks.
+	t := p.story.Time
+	near := func(seq uint64) bool {
+		rec := st.bySeq[seq]
+		return rec != nil && st.near(t, rec)
+	}
 	ids, err := st.lsh.Query(nil, f.sig)
 	if err != nil {
 		// Only a signature from another hasher is rejected; every
 		// signature here comes from the state's hasher.
 		panic("dedup: LSH query: " + err.Error())
 	}
-	// Verify the most recent candidates only: a story copied thousands of
-	// times must not make each new copy cost thousands of checks.
-	for _, seq := range ids[max(0, len(ids)-maxCopyCandidates):] {
-		check(seq)
+	for i, n := len(ids)-1, 0; i >= 0 && n < maxCopyCandidates; i-- { // the latest first
+		if near(ids[i]) {
+			check(ids[i])
+			n++
+		}
 	}
-	sims := st.sim.Query(nil, f.fp)
-	for _, m := range sims[:min(len(sims), maxCopyCandidates)] {
-		check(m.ID)
+	n := 0
+	for _, m := range st.sim.Query(nil, f.fp) {
+		if n == maxCopyCandidates {
+			break
+		}
+		if near(m.ID) {
+			check(m.ID)
+			n++
+		}
 	}
 	for _, c := range cands[:min(len(cands), copyClusters)] {
-		cl := st.clusters[c.Cluster]
-		for _, m := range cl.members[max(0, len(cl.members)-copyMembers):] {
-			check(m.seq)
+		members := st.clusters[c.Cluster].members
+		for i, n := len(members)-1, 0; i >= 0 && n < copyMembers; i-- {
+			if m := members[i]; st.near(t, m) {
+				check(m.seq)
+				n++
+			}
 		}
 	}
 	if len(copies) == 0 {
@@ -78,7 +96,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// long story, or dressed in an outlet's own names. Looked for only
 		// then, as a copy stream would otherwise pay for checking a
 		// story's other copies again.
-		for _, seq := range st.anchors.candidates(nil, f.shingles) {
+		for _, seq := range st.anchors.candidates(nil, f.shingles, near) {
 			check(seq)
 		}
 	}

@@ -6,19 +6,24 @@ type decision struct {
 	cl     *clusterRec // the cluster joined; nil for a new story
 	score  float64
 	copies []copyMatch
+	late   bool // stories of its window may have left already
 }
 
 // decide compares a story with the state, reading it only: the copy tier
 // first, then the story tier. skip names a story to leave out (a Query of a
 // held id).
 func decide(st *state, p *prepared, f *features, skip string) decision {
-	cands := st.terms.Candidates(nil, f.top, f.topW, storyCandidates)
+	t := p.story.Time
+	late := st.time.late(t)
+	cands := st.terms.CandidatesFunc(nil, f.top, f.topW, storyCandidates, func(key uint64) bool {
+		return st.clusterNear(t, st.clusters[key])
+	})
 	if copies := findCopies(st, p, f, cands, skip); len(copies) > 0 {
 		best := copies[0]
-		return decision{kind: Copy, cl: best.rec.cl, score: max(best.jaccard, best.containment), copies: copies}
+		return decision{kind: Copy, cl: best.rec.cl, score: max(best.jaccard, best.containment), copies: copies, late: late}
 	}
 	if cl, score := bestCluster(st, p, f, cands, skip); cl != nil && score >= st.cfg.SameStoryThreshold {
-		return decision{kind: SameStory, cl: cl, score: score}
+		return decision{kind: SameStory, cl: cl, score: score, late: late}
 	}
-	return decision{kind: New}
+	return decision{kind: New, late: late}
 }

@@ -71,6 +71,9 @@ func readJSONL(t testing.TB, path string) []labelled {
 			if err != nil {
 				s.Time, err = time.Parse("2006-01-02T15:04:05", r.Date) // Reuters: no zone, UTC
 			}
+			if err != nil {
+				s.Time, err = time.Parse(time.DateOnly, r.Date) // GVC
+			}
 			require.NoError(t, err)
 		}
 		out = append(out, labelled{s, r.Cluster})

@@ -10,7 +10,7 @@ import (
 // passage job it returns, nil when passages are not wanted, finds the shared
 // passages once the state can change again (findPassages).
 func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) (Result, *passageJob) {
-	r := Result{ID: p.story.ID, Kind: dec.kind, Score: dec.score}
+	r := Result{ID: p.story.ID, Kind: dec.kind, Score: dec.score, Late: dec.late}
 	switch {
 	case dec.cl != nil:
 		r.Cluster = dec.cl.id

@@ -41,12 +41,17 @@ const maxAttempts = 64
 // error wrapping ErrStoreConfig naming the fields that differ. It then builds
 // the state from the entries the store holds.
 //
-// The time window maps onto the store's expiry: each entry expires
-// Config.Window after it was written (never when the window is negative, so
-// that the store then grows with every story: give a long-running pipeline a
-// window). In a live newsroom stories arrive about when they are published,
-// so an entry leaves the store about when its story leaves the window; a
-// detector that joins later starts from the stories still in it. What
+// The log is applied in its order by every detector, so the time rules of
+// Detector hold for it as for one stream: stories are compared by their
+// publication times, and a worker whose stories lag behind the others' is
+// a stream that comes out of order, whose lateness the detectors allow for
+// (see Config.Lateness). Each entry of the store expires Config.Window plus
+// Config.Lateness after it was written (never when the window is negative,
+// so that the store then grows with every story: give a long-running
+// pipeline a window). In a live newsroom stories arrive about when they are
+// published, so an entry leaves the store about when its story leaves the
+// detectors; a detector that joins later starts from the stories still in
+// it. What
 // detectors learn outside the window (site boilerplate) is not in the store:
 // a detector that joins learns it anew from the stream.
 //
@@ -69,7 +74,11 @@ func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector,
 	if err := compareStoreConfig(want, held); err != nil {
 		return nil, err
 	}
-	d.log = &sharedLog{store: store, epoch: epoch, ttl: d.cfg.Window}
+	ttl := d.cfg.Window // negative: never
+	if ttl >= 0 {
+		ttl += max(d.cfg.Lateness, 0)
+	}
+	d.log = &sharedLog{store: store, epoch: epoch, ttl: ttl}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.catchUp(ctx); err != nil {

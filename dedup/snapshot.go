@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/newsdup/newsdup/dedup/internal/wire"
 	"github.com/newsdup/newsdup/dedup/minhash"
@@ -15,12 +16,14 @@ import (
 	"github.com/newsdup/newsdup/simhash"
 )
 
-// Snapshot format, in the frame of package wire (magic "NDSNAP", version 1,
+// Snapshot format, in the frame of package wire (magic "NDSNAP", version 2,
 // CRC-32C trailer):
 //
 //	config: the fields of agreedFields that shape the state, in order
 //	        (strings as strings, the rest as uvarints; floats as their bits)
-//	state:  seq (uvarint), newest, first (times)
+//	state:  seq (uvarint)
+//	time:   stream, watermark, first, evictedMin, evictedMax (times), the
+//	        sampled times (count, then varints, oldest first)
 //	clusters: count, then per cluster key (uvarint), id (string)
 //	stories:  count, then per story in arrival order: seq, id, text, title,
 //	          source, time, eff, cluster key, year, title hash (uint64),
@@ -33,7 +36,7 @@ import (
 //
 // Everything else a detector holds (centroids, indexes, document
 // frequencies, the window queue) is rebuilt from the stories on load.
-var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 1}
+var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 2}
 
 // ErrSnapshot reports a snapshot that cannot be loaded: not a snapshot, a
 // version this package does not read, truncated, corrupted (checksum
@@ -69,8 +72,15 @@ func (d *Detector) Save(w io.Writer) error {
 	}
 
 	e.Uvarint(st.seq)
-	e.Time(st.newest)
-	e.Time(st.first)
+	tl := &st.time
+	for _, t := range []time.Time{tl.stream, tl.watermark, tl.first, tl.evictedMin, tl.evictedMax} {
+		e.Time(t)
+	}
+	times := tl.times.values()
+	e.Uvarint(uint64(len(times)))
+	for _, x := range times {
+		e.Varint(x)
+	}
 
 	keys := slices.Sorted(maps.Keys(st.clusters))
 	e.Uvarint(uint64(len(keys)))
@@ -190,9 +200,16 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 	maxText := max(d.cfg.MaxTextBytes, 1<<20)
 
 	seq := dec.Uvarint()
-	newest, first := dec.Time(), dec.Time()
+	tl := &st.time
+	for _, t := range []*time.Time{&tl.stream, &tl.watermark, &tl.first, &tl.evictedMin, &tl.evictedMax} {
+		*t = dec.Time()
+	}
+	n := dec.Count("time samples", timeSamples)
+	for i := 0; i < n && dec.Err() == nil; i++ {
+		tl.times.add(dec.Varint())
+	}
 
-	n := dec.Count("clusters", maxSnapshotCount)
+	n = dec.Count("clusters", maxSnapshotCount)
 	ids := make(map[uint64]string, min(n, 1<<16))
 	for i := 0; i < n && dec.Err() == nil; i++ {
 		k := dec.Uvarint()
@@ -277,7 +294,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 	if len(ids) != len(st.clusters) {
 		return nil, fmt.Errorf("%w: %d clusters listed, %d hold stories", ErrSnapshot, len(ids), len(st.clusters))
 	}
-	st.seq, st.newest, st.first = seq, newest, first
+	st.seq = seq
 	return d, nil
 }
 

@@ -39,8 +39,7 @@ type state struct {
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
 	queue    storyHeap
-	newest   time.Time // latest publication time seen
-	first    time.Time // first publication time seen
+	time     timeline
 }
 
 // storyRec is a story held by the detector.
@@ -51,7 +50,7 @@ type storyRec struct {
 	title     string
 	source    string
 	time      time.Time // publication time, zero if unknown
-	eff       time.Time // time used for the window
+	eff       time.Time // time held under: its own, or the stream's for an undated story
 	lines     []uint64  // hashes of its lines
 	titleHash uint64
 	words     []word // content words, for passages
@@ -113,6 +112,7 @@ func newState(cfg *Config) (*state, error) {
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
+		time:     timeline{window: cfg.Window, lateness: cfg.Lateness},
 	}, nil
 }
 
@@ -138,17 +138,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq uint64) *sto
 		numbers:   f.numbers,
 		year:      f.year,
 	}
-	if !s.Time.IsZero() {
-		rec.eff = s.Time
-		if s.Time.After(st.newest) {
-			st.newest = s.Time
-		}
-		if st.first.IsZero() {
-			st.first = s.Time
-		}
-	} else {
-		rec.eff = st.newest
-	}
+	rec.eff = st.time.observe(s.Time)
 	cl := dec.cl
 	if cl == nil {
 		cl = st.newCluster(rec.seq, s.ID)
@@ -291,27 +281,30 @@ func (st *state) remove(rec *storyRec) {
 	st.detach(rec)
 }
 
-// evict removes the stories that fell out of the window or beyond
-// MaxStories.
+// evict removes the stories that fell behind the watermark (see timeline)
+// or beyond MaxStories.
 func (st *state) evict() {
-	for len(st.queue) > st.cfg.MaxStories {
-		st.detach(heap.Pop(&st.queue).(*storyRec))
+	for len(st.queue) > 0 && (len(st.queue) > st.cfg.MaxStories || st.time.expired(st.queue[0].eff)) {
+		rec := heap.Pop(&st.queue).(*storyRec)
+		st.time.left(rec.eff)
+		st.detach(rec)
 	}
-	if st.cfg.Window < 0 || st.newest.IsZero() {
-		return
+}
+
+// near reports whether a story published at t (zero if unknown) may be
+// compared with a held story (see timeline.near).
+func (st *state) near(t time.Time, rec *storyRec) bool {
+	return st.time.near(t, rec.time)
+}
+
+// clusterNear reports whether a story published at t may join a cluster:
+// whether t is within the window of the span of its dated members (or
+// either is undated).
+func (st *state) clusterNear(t time.Time, cl *clusterRec) bool {
+	if t.IsZero() || cl.first.IsZero() || st.cfg.Window < 0 {
+		return true
 	}
-	start := st.newest.Add(-st.cfg.Window)
-	for len(st.queue) > 0 {
-		oldest := st.queue[0]
-		t := oldest.eff
-		if t.IsZero() {
-			t = st.first
-		}
-		if !t.Before(start) {
-			break
-		}
-		st.detach(heap.Pop(&st.queue).(*storyRec))
-	}
+	return !t.Before(cl.first.Add(-st.cfg.Window)) && !t.After(cl.last.Add(st.cfg.Window))
 }
 
 // export returns the public view of a cluster.

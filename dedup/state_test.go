@@ -2,6 +2,9 @@ package dedup
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,43 +13,174 @@ import (
 )
 
 func TestWindow(t *testing.T) {
-	d := newDetector(t, Config{Window: 24 * time.Hour})
-	day := func(n int) time.Time { return time.Date(2021, 12, 20+n, 12, 0, 0, 0, time.UTC) }
+	// No lateness beyond what the stream shows, so that what leaves is
+	// what falls out of the window.
+	d := newDetector(t, Config{Window: 24 * time.Hour, Lateness: -1})
+	start := time.Date(2021, 12, 20, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(3, 4))
+	const perHour = 10
+	tick := 0
+	at := func(tick int) time.Time { return start.Add(time.Duration(tick) * time.Hour / perHour) }
+	// feed adds perHour stories an hour, until the stream is hours on.
+	feed := func(hours int) {
+		for ; tick < hours*perHour; tick++ {
+			_, err := d.Add(Story{ID: fmt.Sprint("filler-", tick), Time: at(tick), Text: randomText(rng, 40)})
+			require.NoError(t, err)
+		}
+	}
+	feed(timeSamples / perHour) // enough for the stream to show it comes in order
 	agency, rewrite := seedStories(t)
-	agency.Time = day(0)
+	agency.Time = at(tick)
 	_, err := d.Add(agency)
 	require.NoError(t, err)
-	rewrite.Time = day(1) // within the window
+	rewrite.Time = agency.Time.Add(12 * time.Hour) // within the window
 	r, err := d.Add(rewrite)
 	require.NoError(t, err)
 	assert.Equal(t, SameStory, r.Kind)
-
 	_, err = d.Add(Story{ID: "undated", Text: "An undated note on harbour traffic and ferry timetables."})
 	require.NoError(t, err)
-	assert.Equal(t, 3, d.Len())
 
-	// Three days later the agency story and the undated note (placed at
-	// the time of the rewrite) have left; a copy of the agency story is new.
-	_, err = d.Add(Story{ID: "later", Text: "Ferry timetables change for the winter season in the harbour.", Time: day(3)})
-	require.NoError(t, err)
-	assert.Equal(t, 1, d.Len())
+	// Three days later the agency story, the rewrite and the undated note
+	// (held under the stream's time when it came) have left; a copy of the
+	// agency story is new.
+	feed(tick/perHour + 72)
 	_, ok := d.ClusterOf(seedAgency)
 	assert.False(t, ok)
+	_, ok = d.ClusterOf("undated")
+	assert.False(t, ok)
+	held := 24*perHour + timeSamples - timeSamples/50 // the window, and the stories sampled above the low quantile
+	assert.InDelta(t, held, d.Len(), 10)
 	again := agency
-	again.ID, again.Time = "agency-again", day(3)
+	again.ID, again.Time = "agency-again", at(tick)
 	r, err = d.Add(again)
 	require.NoError(t, err)
 	assert.Equal(t, New, r.Kind)
+	assert.False(t, r.Late)
 
-	// A story older than the window is judged, then leaves at once.
+	// A story published three days before it is no copy of it, whenever it
+	// comes; it comes after stories of its own window left, so it is late,
+	// and it leaves at once.
 	old := agency
-	old.ID, old.Time = "old-copy", day(0)
+	old.ID = "old-copy"
 	r, err = d.Add(old)
 	require.NoError(t, err)
-	assert.Equal(t, Copy, r.Kind)
-	assert.Equal(t, "agency-again", r.Cluster)
+	assert.Equal(t, New, r.Kind)
+	assert.True(t, r.Late)
 	_, ok = d.ClusterOf("old-copy")
 	assert.False(t, ok)
+}
+
+// Two stories are copies or versions of one story only when published
+// within the window of each other, in whichever order they come.
+func TestTimeIsTheStories(t *testing.T) {
+	agency, _ := seedStories(t)
+	day := func(n int) time.Time { return time.Date(2021, 12, 20+n, 12, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		name     string
+		gap      int // days between the two
+		reversed bool
+		want     Kind
+	}{
+		{"two days apart, in order", 2, false, Copy},
+		{"two days apart, the later first", 2, true, Copy},
+		{"four days apart, in order", 4, false, New},
+		{"four days apart, the later first", 4, true, New},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDetector(t, Config{})
+			a, b := agency, agency
+			a.ID, a.Time = "a", day(0)
+			b.ID, b.Time = "b", day(c.gap)
+			if c.reversed {
+				a, b = b, a
+			}
+			_, err := d.Add(a)
+			require.NoError(t, err)
+			r, err := d.Add(b)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, r.Kind)
+			assert.False(t, r.Late)
+		})
+	}
+	t.Run("an undated story is compared with every story held", func(t *testing.T) {
+		d := newDetector(t, Config{})
+		a := agency
+		a.ID, a.Time = "a", day(0)
+		_, err := d.Add(a)
+		require.NoError(t, err)
+		b := agency
+		b.ID, b.Time = "undated", time.Time{}
+		r, err := d.Add(b)
+		require.NoError(t, err)
+		assert.Equal(t, Copy, r.Kind)
+	})
+}
+
+// One story dated far ahead of the others does not push the stories held
+// out of the detector.
+func TestOutlierDateMovesNothing(t *testing.T) {
+	agency, _ := seedStories(t)
+	d := newDetector(t, Config{})
+	start := time.Date(2021, 12, 1, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(5, 6))
+	at := func(h int) time.Time { return start.Add(time.Duration(h) * time.Hour) }
+	for h := range 2 * minSamples {
+		_, err := d.Add(Story{ID: fmt.Sprint("filler-", h), Time: at(h), Text: randomText(rng, 40)})
+		require.NoError(t, err)
+	}
+	a := agency
+	a.ID, a.Time = "a", at(2*minSamples)
+	_, err := d.Add(a)
+	require.NoError(t, err)
+	held := d.Len()
+	for i := range 3 {
+		_, err = d.Add(Story{ID: fmt.Sprint("outlier-", i), Time: fixedClock(), Text: "A story with a wrong date, years ahead of the feed."})
+		require.NoError(t, err)
+	}
+	assert.GreaterOrEqual(t, d.Len(), held, "nothing left")
+	b := agency
+	b.ID, b.Time = "b", a.Time.Add(24*time.Hour)
+	r, err := d.Add(b)
+	require.NoError(t, err)
+	assert.Equal(t, Copy, r.Kind)
+	assert.Equal(t, "a", r.Cluster)
+	assert.False(t, r.Late)
+}
+
+// A feed out of order keeps what it needs: the lateness allowed grows with
+// the lateness the stream shows, so stories shuffled over months still meet
+// their copies.
+func TestShuffledStreamKeepsItsWindows(t *testing.T) {
+	base := time.Date(2021, 1, 1, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var stories []Story
+	for i := range 60 {
+		t0 := base.Add(time.Duration(i) * 5 * 24 * time.Hour)
+		s := Story{ID: fmt.Sprint("a", i), Time: t0, Text: randomText(rng, 150)}
+		c := s
+		c.ID, c.Time = fmt.Sprint("c", i), t0.Add(24*time.Hour)
+		stories = append(stories, s, c)
+	}
+	rng.Shuffle(len(stories), func(i, j int) { stories[i], stories[j] = stories[j], stories[i] })
+	d := newDetector(t, Config{})
+	copies, late := 0, 0
+	for _, s := range stories {
+		r, err := d.Add(s)
+		require.NoError(t, err)
+		if r.Kind == Copy {
+			copies++
+			for _, m := range r.Matches {
+				if m.Kind == Copy {
+					assert.Equal(t, s.ID[1:], m.ID[1:], "%s copies %s", s.ID, m.ID)
+				}
+			}
+		}
+		if r.Late {
+			late++
+		}
+	}
+	t.Logf("%d copies, %d late", copies, late)
+	assert.GreaterOrEqual(t, copies, 55, "of 60 copy pairs")
 }
 
 func TestClusterIDStableWhenFirstStoryLeaves(t *testing.T) {
@@ -84,4 +218,91 @@ func TestMaxStories(t *testing.T) {
 		}
 	}
 	assert.Equal(t, map[string]bool{"7": true, "8": true, "9": true}, ids)
+}
+
+// randomText returns a text of n words drawn from a vocabulary of made-up
+// words, in sentences.
+func randomText(rng *rand.Rand, n int) string {
+	const syllables = "ka lo mi ne ru ta so vi pe da gu ri ho ze ma"
+	syl := strings.Fields(syllables)
+	var b strings.Builder
+	for i := range n {
+		for range 2 + rng.IntN(2) {
+			b.WriteString(syl[rng.IntN(len(syl))])
+		}
+		if i%12 == 11 {
+			b.WriteString(".\n")
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// Two hundred Reuters stories spread over 1987, each with an exact copy
+// dated a day later, streamed in date order, shuffled, and in date order
+// behind one story dated years ahead: each time the copies are found.
+func TestReutersCopiesInAnyOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads Reuters-21578")
+	}
+	var dated []Story
+	for _, s := range readJSONL(t, dataset(t, "NEWSDUP_REUTERS", "reuters21578/articles.jsonl")) {
+		if !s.Time.IsZero() && len(strings.Fields(s.Text)) >= 60 {
+			dated = append(dated, s.Story)
+		}
+	}
+	require.Greater(t, len(dated), 2000)
+	slices.SortStableFunc(dated, func(a, b Story) int { return a.Time.Compare(b.Time) })
+	var stories []Story
+	for i := range 200 {
+		s := dated[i*len(dated)/200]
+		c := s
+		c.ID, c.Time = s.ID+"-copy", s.Time.Add(24*time.Hour)
+		stories = append(stories, s, c)
+	}
+	count := func(t *testing.T, stories []Story) (found, late int) {
+		d := newDetector(t, Config{})
+		for _, s := range stories {
+			r, err := d.Add(s)
+			require.NoError(t, err)
+			if r.Late {
+				late++
+			}
+			orig, isCopy := strings.CutSuffix(s.ID, "-copy")
+			if !isCopy {
+				orig = s.ID + "-copy" // the copy came first
+			}
+			for _, m := range r.Matches {
+				if m.Kind == Copy && m.ID == orig {
+					found++
+					break
+				}
+			}
+		}
+		return found, late
+	}
+	sorted := slices.Clone(stories)
+	slices.SortStableFunc(sorted, func(a, b Story) int { return a.Time.Compare(b.Time) })
+	t.Run("date order", func(t *testing.T) {
+		found, late := count(t, sorted)
+		assert.GreaterOrEqual(t, found, 198)
+		assert.Zero(t, late)
+	})
+	t.Run("shuffled", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for range 5 {
+			shuffled := slices.Clone(stories)
+			rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+			found, late := count(t, shuffled)
+			t.Logf("%d copies found, %d late", found, late)
+			assert.GreaterOrEqual(t, found, 195)
+		}
+	})
+	t.Run("one story dated years ahead", func(t *testing.T) {
+		outlier := Story{ID: "outlier", Time: fixedClock(), Text: "A story whose date is wrong by decades, in the first lines of the feed."}
+		found, late := count(t, slices.Insert(slices.Clone(sorted), 2, outlier))
+		assert.GreaterOrEqual(t, found, 198)
+		assert.Zero(t, late)
+	})
 }

@@ -137,6 +137,12 @@ type Result struct {
 	// copies, then other members of the cluster by similarity; at most
 	// Config.MaxMatches.
 	Matches []Match
+	// Late reports a story that came after stories published within
+	// Config.Window of it had left the detector (more than Window plus the
+	// lateness allowed behind the stream; see Config.Lateness): it was
+	// compared with the stories still held, so it may have missed copies or
+	// versions among those that left. Batch processing is never late.
+	Late bool
 }
 
 // Cluster is one story with all the versions of it that the detector holds.

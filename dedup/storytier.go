@@ -23,6 +23,9 @@ func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate,
 		if skip != "" && len(cl.members) == 1 && cl.members[0].id == skip {
 			continue
 		}
+		if !st.clusterNear(p.story.Time, cl) {
+			continue
+		}
 		s := clusterScore(st, p, f, cl)
 		if s > bestScore || (s == bestScore && best != nil && cl.key < best.key) {
 			best, bestScore = cl, s

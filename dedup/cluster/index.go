@@ -59,6 +59,13 @@ func (ix *Index) Postings() int {
 // Only the query terms listed in terms are looked up, with weights[i] the
 // weight of terms[i].
 func (ix *Index) Candidates(dst []Candidate, terms []uint64, weights []float64, max int) []Candidate {
+	return ix.CandidatesFunc(dst, terms, weights, max, nil)
+}
+
+// CandidatesFunc is Candidates restricted to the clusters that keep accepts
+// (all of them when keep is nil): the best max among those, so that clusters
+// the caller would set aside do not crowd out the ones it wants.
+func (ix *Index) CandidatesFunc(dst []Candidate, terms []uint64, weights []float64, max int, keep func(cluster uint64) bool) []Candidate {
 	clear(ix.scores)
 	for i, t := range terms {
 		p := ix.postings[t]
@@ -73,6 +80,9 @@ func (ix *Index) Candidates(dst []Candidate, terms []uint64, weights []float64, 
 		return a.Score > b.Score || a.Score == b.Score && a.Cluster < b.Cluster
 	}
 	for c, s := range ix.scores {
+		if keep != nil && !keep(c) {
+			continue
+		}
 		cand := Candidate{Cluster: c, Score: s}
 		n := len(dst) - start
 		if max > 0 && n == max {

@@ -473,12 +473,13 @@ func (h Harness) testDetectorReset(t *testing.T) {
 	assert.Zero(t, fresh.Len())
 }
 
-// The window maps onto expiry: a detector that joins after the entries
-// expired starts without their stories.
+// The window (plus the lateness allowed, none here) maps onto expiry: a
+// detector that joins after the entries expired starts without their
+// stories.
 func (h Harness) testDetectorExpiry(t *testing.T) {
 	h.needStories(t, 3)
 	s := h.New(t)
-	cfg := dedup.Config{Window: 300 * time.Millisecond}
+	cfg := dedup.Config{Window: 300 * time.Millisecond, Lateness: -1}
 	d := h.join(t, s, cfg)
 	for _, st := range h.Stories[:2] {
 		st.Time = time.Time{} // undated: the detector's own window keeps them

@@ -115,13 +115,18 @@ func TestFeedFlags(t *testing.T) {
 		assert.Contains(t, out, "same story   1\n", "events not shown are still counted")
 	})
 	t.Run("short window", func(t *testing.T) {
-		// The wire story leaves a 1h window before the rewrite arrives the
-		// next day.
-		code, out, _ := runCmd(t, "-in", path, "-window", "1h")
+		// The copy comes two hours after the wire story, the rewrite the
+		// next day: a 3h window holds the one, not the other.
+		code, out, _ := runCmd(t, "-in", path, "-window", "3h")
 		require.Equal(t, 0, code)
 		assert.Contains(t, out, "COPY  id copy-1")
 		assert.NotContains(t, out, "SAME")
-		assert.Contains(t, out, "window 1h0m0s")
+		assert.Contains(t, out, "window 3h0m0s")
+	})
+	t.Run("window shorter than the copy's delay", func(t *testing.T) {
+		code, out, _ := runCmd(t, "-in", path, "-window", "1h")
+		require.Equal(t, 0, code)
+		assert.NotContains(t, out, "COPY", "stories two hours apart are not compared within a 1h window")
 	})
 	t.Run("environment", func(t *testing.T) {
 		t.Setenv(corpusEnv, path)

@@ -1,0 +1,137 @@
+package dedup
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"time"
+)
+
+// A Collection is a finite set of stories for Batch, which reads them in an
+// order of its own: an archive, a backfill, the files of a day. It lets Batch
+// sort the stories by their keys and then read each one once, so that a
+// collection on disk need not be held in memory.
+type Collection interface {
+	// Len returns the number of stories.
+	Len() int
+	// Key returns the publication time (zero if unknown) and the id of
+	// story i, as Story would give them. Batch calls it once for each story,
+	// before reading any.
+	Key(i int) (time.Time, string)
+	// Story returns story i. Batch calls it once for each story, from
+	// several goroutines at a time; an error stops Batch.
+	Story(i int) (Story, error)
+}
+
+// Stories is a Collection held in memory.
+type Stories []Story
+
+// Len implements Collection.
+func (s Stories) Len() int { return len(s) }
+
+// Key implements Collection.
+func (s Stories) Key(i int) (time.Time, string) { return s[i].Time, s[i].ID }
+
+// Story implements Collection.
+func (s Stories) Story(i int) (Story, error) { return s[i], nil }
+
+// Batch gives the verdicts of a finite collection of stories, the same
+// whatever the order of the collection: the same verdicts, clusters and
+// matches for every permutation of it. It adds the stories to a new
+// detector made with cfg in the order of their publication times, then
+// ids (stories with the same time and id: in collection order, so that the
+// later ones are duplicates), the undated ones last, in the order of their
+// ids; so each dated story is compared with every story published within
+// Config.Window before it, and no story is ever late. An undated story is
+// compared with the stories held when the dated ones are done: those of the
+// last Window plus Lateness of the collection.
+//
+// Memory is bounded by what the window holds, as for a stream, plus the
+// keys of the collection. Texts are analysed, and shared passages found, on
+// all cores.
+//
+// Batch calls emit once for each story, in the order it adds them (by
+// time), with the story's index in the collection and its result, or the
+// error Add gives a story it rejects (ErrDuplicateID for a repeated id, for
+// instance); emit is called from one goroutine at a time. An error from
+// emit or from the collection, or the end of ctx, stops Batch, which
+// returns it. Batch returns the detector, which holds the last window of
+// stories and their clusters.
+func Batch(ctx context.Context, cfg Config, c Collection, emit func(i int, r Result, err error) error) (*Detector, error) {
+	d, err := NewDetector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	order := batchOrder(c)
+	workers := runtime.GOMAXPROCS(0)
+	prep := make([]*prepared, batchChunk)
+	errs := make([]error, batchChunk)
+	readErrs := make([]error, batchChunk)
+	jobs := make([]*passageJob, batchChunk)
+	results := make([]Result, batchChunk)
+	for lo := 0; lo < len(order); lo += batchChunk {
+		if err := ctx.Err(); err != nil {
+			return d, err
+		}
+		chunk := order[lo:min(lo+batchChunk, len(order))]
+		parallel(len(chunk), workers, func(k int) {
+			s, err := c.Story(chunk[k])
+			if err != nil {
+				readErrs[k] = fmt.Errorf("dedup: batch: reading story %d: %w", chunk[k], err)
+				return
+			}
+			prep[k], errs[k] = d.prep.prepare(s)
+		})
+		for k := range chunk {
+			if readErrs[k] != nil {
+				return d, readErrs[k]
+			}
+		}
+		for k := range chunk {
+			results[k], jobs[k] = Result{}, nil
+			if errs[k] == nil {
+				results[k], jobs[k], errs[k] = d.add(ctx, prep[k])
+			}
+		}
+		parallel(len(chunk), workers, func(k int) { findPassages(&results[k], jobs[k], d.cfg.MaxPassages) })
+		for k, i := range chunk {
+			if err := emit(i, results[k], errs[k]); err != nil {
+				return d, err
+			}
+		}
+		clear(prep)
+		clear(jobs)
+		clear(errs)
+		clear(results)
+	}
+	return d, nil
+}
+
+// batchOrder returns the indices of a collection in the order Batch adds
+// them: dated stories by time, then id, then index; undated ones last, by
+// id, then index.
+func batchOrder(c Collection) []int {
+	type key struct {
+		t  int64 // Unix ns; undated last
+		id string
+		i  int
+	}
+	keys := make([]key, c.Len())
+	for i := range keys {
+		t, id := c.Key(i)
+		keys[i] = key{t: t.UnixNano(), id: id, i: i}
+		if t.IsZero() {
+			keys[i].t = 1<<63 - 1
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.id, b.id), cmp.Compare(a.i, b.i))
+	})
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		order[i] = k.i
+	}
+	return order
+}

@@ -1,0 +1,156 @@
+package dedup
+
+import (
+	"slices"
+	"time"
+)
+
+// Time belongs to the stories, not to their arrival. Two dated stories are
+// compared only when their publication times are within Config.Window of
+// each other, whatever order they come in; an undated story has no time that
+// could rule a story out, and is compared with every story held.
+//
+// What is held is bounded by a watermark that trails the stream: stories
+// published before it leave. It is Config.Window plus Config.Lateness behind
+// the oldest times the stream still brings: a low quantile (lowQuantile) of
+// the times of the last timeSamples dated stories taken in, so that the
+// stories of a window stay while the stream may still bring stories that
+// need them. In a feed in date order that is the window and the lateness
+// behind the newest stories, and the timeSamples stories before them; in a
+// feed out of order (shuffled, a backfill, two feeds out of step) it stays
+// as far back as the feed reaches, up to Config.MaxStories. A story dated
+// far ahead of the others moves nothing; the watermark never moves back,
+// and does not move before minSamples dated stories have shown whether the
+// feed comes in order. Stories dated long before all the others, if they
+// are more than a share lowQuantile of the feed, hold it back.
+//
+// A story that comes after stories of its window left is compared with
+// those still held: its Result says Late.
+const (
+	timeSamples  = 256
+	minSamples   = 128
+	lowQuantile  = 0.02
+	timeQuantile = 0.95 // the stream's time, under which undated stories are held
+)
+
+// timeline follows the publication times of the stories taken in. It is
+// part of the state.
+type timeline struct {
+	window, lateness time.Duration // from the Config; a negative window holds everything
+
+	times sample // the last dated times taken in (Unix ns)
+
+	stream    time.Time // the stream's time: timeQuantile of times
+	watermark time.Time // stories published before it leave; it never moves back
+	first     time.Time // the first dated time taken in
+	// evictedMin and evictedMax bound the times of the dated stories that
+	// left, for Late.
+	evictedMin, evictedMax time.Time
+}
+
+// observe takes in the time of a story, zero if undated, and returns the time
+// it is held under: its own, or for an undated story the stream's time (zero
+// before any dated story).
+func (tl *timeline) observe(t time.Time) time.Time {
+	if t.IsZero() {
+		return tl.stream
+	}
+	if tl.first.IsZero() {
+		tl.first = t
+	}
+	tl.times.add(t.UnixNano())
+	tl.stream = time.Unix(0, tl.times.quantile(timeQuantile)).UTC()
+	if tl.window >= 0 && len(tl.times.ring) >= minSamples {
+		low := time.Unix(0, tl.times.quantile(lowQuantile)).UTC()
+		if w := low.Add(-tl.window - max(tl.lateness, 0)); w.After(tl.watermark) {
+			tl.watermark = w
+		}
+	}
+	return t
+}
+
+// sample holds the last timeSamples values added, in the order they came
+// (a ring) and sorted, for quantiles at the cost of one binary search and
+// one move of at most timeSamples values per value added.
+type sample struct {
+	ring   []int64
+	sorted []int64
+	next   int // the ring's oldest value, once it is full
+}
+
+func (s *sample) add(v int64) {
+	if len(s.ring) < timeSamples {
+		s.ring = append(s.ring, v)
+	} else {
+		old := s.ring[s.next]
+		s.ring[s.next] = v
+		s.next = (s.next + 1) % timeSamples
+		i, _ := slices.BinarySearch(s.sorted, old)
+		s.sorted = slices.Delete(s.sorted, i, i+1)
+	}
+	i, _ := slices.BinarySearch(s.sorted, v)
+	s.sorted = slices.Insert(s.sorted, i, v)
+}
+
+// quantile returns the q-quantile of the values held: the one a share q of
+// the others lie below, rounded towards the median, so that the largest and
+// the smallest value are never taken once there are a few. The sample must
+// not be empty.
+func (s *sample) quantile(q float64) int64 {
+	n := len(s.sorted) - 1
+	if q < 0.5 {
+		return s.sorted[n-int((1-q)*float64(n))]
+	}
+	return s.sorted[int(q*float64(n))]
+}
+
+// values returns the values held, oldest first.
+func (s *sample) values() []int64 {
+	return append(slices.Clone(s.ring[s.next:]), s.ring[:s.next]...)
+}
+
+// expired reports whether a story held under time t has fallen behind the
+// watermark. Stories held under the zero time (undated ones that came before
+// any dated story) count as published at the first dated time.
+func (tl *timeline) expired(t time.Time) bool {
+	if tl.window < 0 || tl.watermark.IsZero() {
+		return false
+	}
+	if t.IsZero() {
+		t = tl.first
+	}
+	return t.Before(tl.watermark)
+}
+
+// left records that a story held under time t left the detector.
+func (tl *timeline) left(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if tl.evictedMin.IsZero() || t.Before(tl.evictedMin) {
+		tl.evictedMin = t
+	}
+	if t.After(tl.evictedMax) {
+		tl.evictedMax = t
+	}
+}
+
+// late reports whether stories within the window of time t may have left
+// the detector already: a story published at t that comes now is compared
+// with the stories still held, not with all those of its window.
+func (tl *timeline) late(t time.Time) bool {
+	if t.IsZero() || tl.evictedMax.IsZero() || tl.window < 0 {
+		return false
+	}
+	return !t.Add(-tl.window).After(tl.evictedMax) && !t.Add(tl.window).Before(tl.evictedMin)
+}
+
+// near reports whether two stories, published at a and b (zero if unknown),
+// may be compared: both within the window of each other, or one undated.
+func (tl *timeline) near(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() || tl.window < 0 {
+		return true
+	}
+	d := a.Sub(b)
+	return d <= tl.window && d >= -tl.window
+}
