@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -72,7 +73,7 @@ func stateConflicts(o options, saved dedup.Config) []error {
 		equal        bool
 	}{
 		{"lang", c.Language, saved.Language, sameLanguage(c.Language, saved.Language)},
-		{"html", htmlValue{&c.HTML}, htmlValue{&saved.HTML}, c.HTML == saved.HTML},
+		{"html", cli.HTML{M: &c.HTML}, cli.HTML{M: &saved.HTML}, c.HTML == saved.HTML},
 		{"shingle", c.ShingleSize, saved.ShingleSize, c.ShingleSize == saved.ShingleSize},
 		{"hashes", c.NumHashes, saved.NumHashes, c.NumHashes == saved.NumHashes},
 		{"lsh-threshold", c.LSHThreshold, saved.LSHThreshold, c.LSHThreshold == saved.LSHThreshold},
