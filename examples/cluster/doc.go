@@ -22,10 +22,45 @@
 //	 "source": "AFP", "date": "2021-12-25T14:00:00Z", "lang": "en"}
 //
 // id and text are required; title, source, date and lang are optional, and
-// other fields are ignored. date is RFC 3339 ("2021-12-25T14:00:00Z"), a day
-// ("2021-12-25", taken as midnight UTC) or a time without a zone
-// ("2021-12-25T14:00:00", taken as UTC); empty or absent means undated.
-// lang is a Snowball language name or ISO 639-1 code; absent means -lang.
+// other fields are ignored.
+//
+// id is kept byte for byte: the output line carries the id of the input
+// line. An id that is not valid UTF-8 (a byte that is not, or a \u escape of
+// half a surrogate pair) is bad input, "the id is not valid UTF-8", as JSON
+// decoding would otherwise replace the bad bytes with U+FFFD and two
+// different ids could become one. In text, title and source, invalid UTF-8
+// is replaced with U+FFFD, as encoding/json does, and the story is
+// processed: -passages offsets count the bytes of the text after that
+// replacement.
+//
+// date is empty or absent for an undated story, or one of:
+//
+//   - RFC 3339: 2021-12-25T14:00:00Z, 2021-12-25T15:00:00.123+01:00, also
+//     with a space instead of the T, an offset without colon (+0100), or no
+//     seconds (2021-12-25T15:00+01:00);
+//   - a date and time without zone, taken as UTC: 2021-12-25T14:00:00 or
+//     2021-12-25 14:00:00;
+//   - a day, taken as midnight UTC: 2021-12-25;
+//   - RFC 1123 or RFC 822, as RSS writes them: Sat, 25 Dec 2021 14:00:00 GMT,
+//     Mon, 02 Jan 2006 15:04:05 -0700, 25 Dec 21 09:00 EST. The weekday and
+//     the seconds may be left out; a two-digit year from 69 is 19xx, below
+//     20xx; the zone is a numeric offset or one of UT, UTC, GMT, Z, the US
+//     zones of RFC 822 (EST, EDT, CST, CDT, MST, MDT, PST, PDT), WET, WEST,
+//     CET, CEST, EET, EEST, MSK, JST, AEST, AEDT, NZST and NZDT. Other zone
+//     names, ambiguous ones such as IST or BST among them, are bad dates:
+//     give a numeric offset.
+//
+// A date in another form, or before 1900 (0001-01-01, Go's zero time,
+// included: leave the date out for an undated story), is a bad date, and so
+// is one more than -max-future past the current time.
+//
+// lang is a language tag: english (en), spanish (es), french (fr), russian
+// (ru), swedish (sv), norwegian (nb, no) or hungarian (hu), in any case; a
+// region or script subtag is ignored (en-US, en_GB, fr-CA, nb-NO). Absent
+// means -lang. Other languages (de, pt-BR, ...) have no stemmer here: a
+// story in one is bad input, and -lang naming one is a bad flag (exit
+// status 2); the message lists the supported languages.
+//
 // Empty lines (and lines of white space) are skipped and are not stories.
 // A UTF-8 byte order mark at the start of a file is ignored.
 //
@@ -54,9 +89,10 @@
 //
 // # Bad input
 //
-// A line that is not a JSON object, lacks an id or a text, repeats the id of
-// a story still held, has a bad date, a text too large (-max-text), a text
-// with no words, or is longer than -max-line, is bad input. By default the
+// A line that is not a JSON object, lacks an id or a text, has an id that
+// is not valid UTF-8 or repeats the id of a story still held, has a bad
+// date or a language without a stemmer, a text too large (-max-text), a
+// text with no words, or is longer than -max-line, is bad input. By default the
 // run stops there with exit status 1, after naming the file, the line and the
 // reason on standard error and saying how many stories were processed. With
 // -skip-bad each bad line is reported on standard error and skipped (it gets

@@ -13,6 +13,7 @@ import (
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/dedup/redisstore"
 	"github.com/newsdup/newsdup/examples/internal/cli"
+	"github.com/newsdup/newsdup/shingle"
 )
 
 // options are the command's settings, from its flags.
@@ -31,7 +32,7 @@ type options struct {
 	set        map[string]bool // the flags given on the command line, by name
 }
 
-const usageHead = `Usage: cluster [flags] [file.jsonl ...]
+var usageHead = `Usage: cluster [flags] [file.jsonl ...]
 
 Reads news stories as JSON Lines (from the files, in order, or from standard
 input) and writes one JSON line per story: whether it is new, a copy of an
@@ -39,9 +40,20 @@ earlier story or the same story as an earlier one, and its cluster.
 
 Input line:  {"id": "...", "text": "...", "title": "...", "source": "...",
               "date": "2021-12-25T14:00:00Z", "lang": "en"}
-             (id and text required; date may also be 2021-12-25)
+             (id and text required; the id is kept byte for byte, and one
+             that is not valid UTF-8 is bad input; invalid UTF-8 in the
+             text, title and source becomes U+FFFD)
 Output line: {"id": "...", "cluster": "...", "kind": "new|copy|same_story",
               "score": 0.87, "matches": [{"id": "...", "kind": "...", "score": 0.87}]}
+
+Dates: empty or absent for an undated story, else one of
+` + dateForms + `.
+A date in another form, or before 1900, is bad input.
+
+Languages ("lang" field and -lang), in any case, a region or script subtag
+being ignored (en-US, fr-CA, nb-NO):
+  ` + shingle.SupportedLanguages() + `.
+Other languages have no stemmer here and are rejected.
 
 Bad lines stop the run with exit status 1 unless -skip-bad is given.
 

@@ -356,30 +356,90 @@ func TestLongLines(t *testing.T) {
 }
 
 func TestDates(t *testing.T) {
+	utc := func(y int, mo time.Month, d, h, mi, sec, ns int) time.Time {
+		return time.Date(y, mo, d, h, mi, sec, ns, time.UTC)
+	}
+	feb26 := utc(1987, 2, 26, 15, 1, 1, 0)
 	cases := []struct {
 		name, date string
 		want       time.Time
-		bad        bool
 	}{
-		{"absent", "", time.Time{}, false},
-		{"RFC 3339", "2021-12-25T14:00:00Z", time.Date(2021, 12, 25, 14, 0, 0, 0, time.UTC), false},
-		{"RFC 3339 with offset", "2021-12-25T15:00:00+01:00", time.Date(2021, 12, 25, 14, 0, 0, 0, time.UTC), false},
-		{"day", "2021-12-25", time.Date(2021, 12, 25, 0, 0, 0, 0, time.UTC), false},
-		{"no zone", "1987-02-26T15:01:01", time.Date(1987, 2, 26, 15, 1, 1, 0, time.UTC), false},
-		{"words", "Christmas", time.Time{}, true},
-		{"day first", "25-12-2021", time.Time{}, true},
-		{"bad month", "2021-13-01", time.Time{}, true},
+		{"absent", "", time.Time{}},
+		{"white space", "  ", time.Time{}},
+		{"RFC 3339", "2021-12-25T14:00:00Z", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"RFC 3339 with offset", "2021-12-25T15:00:00+01:00", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"RFC 3339 with fraction", "2021-12-25T14:00:00.123Z", utc(2021, 12, 25, 14, 0, 0, 123e6)},
+		{"RFC 3339 with nanoseconds and offset", "2021-12-25T09:00:00.000000001-05:00", utc(2021, 12, 25, 14, 0, 0, 1)},
+		{"RFC 3339 with space", "2021-12-25 15:00:00+01:00", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"RFC 3339 with space and Z", "2021-12-25 14:00:00Z", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"offset without colon", "2021-12-25T15:00:00+0100", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"space, then offset", "2021-12-25 15:00:00 +01:00", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"no seconds", "2021-12-25T15:00+01:00", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"day", "2021-12-25", utc(2021, 12, 25, 0, 0, 0, 0)},
+		{"no zone", "1987-02-26T15:01:01", feb26},
+		{"no zone with fraction", "1987-02-26T15:01:01.5", utc(1987, 2, 26, 15, 1, 1, 5e8)},
+		{"no zone, space", "1987-02-26 15:01:01", feb26},
+		{"surrounding space", " 1987-02-26 15:01:01 ", feb26},
+		{"RFC 1123", "Thu, 26 Feb 1987 15:01:01 GMT", feb26},
+		{"RFC 1123 numeric zone", "Mon, 02 Jan 2006 15:04:05 -0700", utc(2006, 1, 2, 22, 4, 5, 0)},
+		{"RFC 1123 one-digit day", "Mon, 2 Jan 2006 15:04:05 +0000", utc(2006, 1, 2, 15, 4, 5, 0)},
+		{"RFC 1123 UT", "Thu, 26 Feb 1987 15:01:01 UT", feb26},
+		{"RFC 1123 UTC", "Thu, 26 Feb 1987 15:01:01 UTC", feb26},
+		{"RFC 1123 Z", "Thu, 26 Feb 1987 15:01:01 Z", feb26},
+		{"RFC 1123 EST", "Thu, 26 Feb 1987 10:01:01 EST", feb26},
+		{"RFC 1123 PDT", "Thu, 26 Feb 1987 08:01:01 PDT", feb26},
+		{"RFC 1123 CEST", "Thu, 26 Feb 1987 17:01:01 CEST", feb26},
+		{"RFC 1123 lower case", "thu, 26 feb 1987 15:01:01 gmt", feb26},
+		{"RFC 1123 full weekday", "Thursday, 26 Feb 1987 15:01:01 GMT", feb26},
+		{"RFC 1123 weekday is not checked", "Mon, 26 Feb 1987 15:01:01 GMT", feb26},
+		{"RFC 1123 no weekday", "26 Feb 1987 15:01:01 +0000", feb26},
+		{"RFC 1123 no seconds", "Thu, 26 Feb 1987 15:01 GMT", utc(1987, 2, 26, 15, 1, 0, 0)},
+		{"RFC 1123 with fraction", "Thu, 26 Feb 1987 15:01:01.25 GMT", utc(1987, 2, 26, 15, 1, 1, 25e7)},
+		{"RFC 822 two-digit year", "26 Feb 87 15:01 GMT", utc(1987, 2, 26, 15, 1, 0, 0)},
+		{"RFC 822 two-digit year, this century", "Sat, 25 Dec 21 09:00:00 EST", utc(2021, 12, 25, 14, 0, 0, 0)},
+		{"1900", "1900-01-01", utc(1900, 1, 1, 0, 0, 0, 0)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := parseDate(c.date)
-			if c.bad {
-				require.ErrorIs(t, err, errBadDate)
-				assert.Contains(t, err.Error(), c.date)
-				return
-			}
 			require.NoError(t, err)
-			assert.True(t, c.want.Equal(got), "got %v", got)
+			assert.True(t, c.want.Equal(got), "got %v, want %v", got, c.want)
+			assert.Equal(t, c.want.IsZero(), got.IsZero())
+		})
+	}
+
+	bad := []struct {
+		name, date, want string
+	}{
+		{"words", "Christmas", "want RFC 3339"},
+		{"day first", "25-12-2021", "want RFC 3339"},
+		{"slashes", "25/12/2021", "want RFC 3339"},
+		{"bad month", "2021-13-01", "want RFC 3339"},
+		{"bad day", "2021-02-30", "want RFC 3339"},
+		{"hour 25", "2021-12-25T25:00:00Z", "want RFC 3339"},
+		{"Go's zero time", "0001-01-01", "before 1900"},
+		{"Go's zero time with a zone", "0001-01-01T00:00:00Z", "before 1900"},
+		{"a second after Go's zero time", "0001-01-01T00:00:01Z", "before 1900"},
+		{"year 0", "0000-01-01", "before 1900"},
+		{"1899", "1899-12-31T23:59:59Z", "before 1900"},
+		{"RFC 1123 before 1900", "Sun, 31 Dec 1899 23:00:00 GMT", "before 1900"},
+		{"unknown zone name", "Thu, 26 Feb 1987 15:01:01 XYZ", `unknown zone name "XYZ"`},
+		{"ambiguous zone name", "Thu, 26 Feb 1987 15:01:01 IST", `unknown zone name "IST"`},
+		{"military zone", "Thu, 26 Feb 1987 15:01:01 A", `unknown zone name "A"`},
+		{"RFC 1123 without zone", "Thu, 26 Feb 1987 15:01:01", "want RFC 3339"},
+		{"not a weekday", "Xyz, 26 Feb 1987 15:01:01 GMT", "want RFC 3339"},
+		{"five-digit year", "12021-12-25", "want RFC 3339"},
+		{"a number", "1640440800", "want RFC 3339"},
+		{"invalid UTF-8", "2021-12-25\xff", "want RFC 3339"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := parseDate(c.date)
+			require.ErrorIs(t, err, errBadDate)
+			assert.True(t, got.IsZero())
+			assert.Contains(t, err.Error(), fmt.Sprintf("%q", c.date))
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "\n", "one line")
 		})
 	}
 }
@@ -429,6 +489,62 @@ func TestFlags(t *testing.T) {
 		vs = decodeLines(t, out)
 		require.Len(t, vs, 3)
 		assert.Equal(t, "new", vs[2].Kind, "the first story left the window")
+	})
+}
+
+// TestLanguages checks the language rule: a Snowball name or ISO 639-1
+// code, a region or script subtag ignored; a language without a stemmer is
+// rejected, by -lang (exit status 2) or in a story (a bad line), with a
+// message listing the supported languages.
+func TestLanguages(t *testing.T) {
+	supported := "supported: english (en), spanish (es), french (fr), russian (ru), swedish (sv), norwegian (nb, no), hungarian (hu)"
+	t.Run("tagged languages are accepted", func(t *testing.T) {
+		text := "The harbour authority reopened the port of Valletta on Monday after the storm damaged two piers. " +
+			"Ferries to Gozo resumed in the afternoon, and the transport minister promised repairs within a month."
+		var in strings.Builder
+		for i, lang := range []string{"en", "en-US", "EN-gb", "en_AU", "english"} {
+			in.WriteString(storyLine(t, map[string]any{"id": fmt.Sprint("s", i), "text": text, "lang": lang}))
+		}
+		in.WriteString(storyLine(t, map[string]any{"id": "fr", "text": "Le port de La Valette a rouvert lundi après la tempête.", "lang": "fr-CA"}))
+		in.WriteString(storyLine(t, map[string]any{"id": "nb", "text": "Havnen i Valletta åpnet igjen mandag etter stormen.", "lang": "nb-NO"}))
+		code, out, errOut := runCmd(t, in.String(), "-lang", "en-US")
+		require.Equal(t, 0, code, errOut)
+		vs := decodeLines(t, out)
+		require.Len(t, vs, 7)
+		for _, v := range vs[1:5] {
+			assert.Equal(t, "copy", v.Kind, "%s: en and its tagged forms are one language", v.ID)
+			assert.Equal(t, "s0", v.Cluster)
+		}
+	})
+	t.Run("-lang without a stemmer", func(t *testing.T) {
+		for _, lang := range []string{"de", "german", "pt-BR"} {
+			code, out, errOut := runCmd(t, `{"id":"a","text":"b c d"}`, "-lang", lang)
+			assert.Equal(t, 2, code, lang)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, fmt.Sprintf("language %q", lang))
+			assert.Contains(t, errOut, supported)
+		}
+	})
+	t.Run("story without a stemmer", func(t *testing.T) {
+		in := storyLine(t, map[string]any{"id": "ok", "text": "The harbour reopened on Monday after the storm."}) +
+			storyLine(t, map[string]any{"id": "de", "text": "Der Hafen wurde am Montag nach dem Sturm wieder geöffnet.", "lang": "de-DE"}) +
+			storyLine(t, map[string]any{"id": "pt", "text": "O porto reabriu na segunda-feira depois da tempestade.", "lang": "pt-BR"}) +
+			storyLine(t, map[string]any{"id": "es", "text": "El puerto reabrió el lunes después de la tormenta.", "lang": "es-419"})
+		code, out, errOut := runCmd(t, in, "-skip-bad")
+		require.Equal(t, 0, code, errOut)
+		var ids []string
+		for _, v := range decodeLines(t, out) {
+			ids = append(ids, v.ID)
+		}
+		assert.Equal(t, []string{"ok", "es"}, ids)
+		assert.Contains(t, errOut, `stdin line 2 skipped: dedup: unknown language: story "de": shingle: language "de-DE"`)
+		assert.Contains(t, errOut, `stdin line 3 skipped: dedup: unknown language: story "pt": shingle: language "pt-BR"`)
+		assert.Equal(t, 2, strings.Count(errOut, supported))
+	})
+	t.Run("help lists the supported languages", func(t *testing.T) {
+		_, _, errOut := runCmd(t, "", "-h")
+		assert.Contains(t, errOut, "english (en), spanish (es), french (fr), russian (ru), swedish (sv), norwegian (nb, no), hungarian (hu)")
+		assert.NotContains(t, errOut, "(en, fr, de, ...)", "German is not offered as an example")
 	})
 }
 

@@ -168,6 +168,7 @@ func TestStateFlagConflicts(t *testing.T) {
 		{"all left out", nil, nil},
 		{"all equal", []string{"-lang", "en", "-html", "never", "-shingle", "4", "-seed", "7", "-hashes", "64", "-lsh-threshold", "0.4", "-boilerplate", "5"}, nil},
 		{"language by its other name", []string{"-lang", "English"}, nil},
+		{"language by a region tag", []string{"-lang", "en-GB"}, nil},
 		{"other settings may change", []string{"-same-story", "0.5", "-window", "off", "-max-matches", "2", "-copy-jaccard", "0.6"}, nil},
 		{"language", []string{"-lang", "fr"}, []string{"-lang fr: the file was made with -lang en"}},
 		{"html default given", []string{"-html", "auto"}, []string{"-html auto: the file was made with -html never"}},
