@@ -150,12 +150,48 @@
 //
 // A save writes a temporary file beside FILE and renames it over FILE, so a
 // crash or a second signal while saving leaves the previous state intact (and
-// perhaps a temporary file ".FILE.tmp-*" beside it).
+// perhaps a temporary file ".FILE.tmp-NNN" beside it, NNN being digits: the
+// next run with -state FILE removes those, and only those, saying so on
+// standard error).
 // The output is flushed before every save, so FILE never holds a story whose
 // answer has not been written; if the output cannot be written, the state is
 // not saved and FILE keeps its last save. A failed save every -state-every
 // stories is reported and the run goes on (the next try comes -state-every
-// stories later); a failed save at the end makes the exit status 1. A run that adds no story leaves FILE untouched.
+// stories later); a failed save at the end makes the exit status 1. A run
+// that adds no story leaves FILE untouched.
+//
+// # Where the state stands, and resuming after a crash
+//
+// Every save says on standard error where the state stands, and so does a
+// run that starts with an existing FILE:
+//
+//	cluster: state saved to FILE: 2000 stories applied, the last "afp-2417" (today.jsonl line 2093)
+//	cluster: state FILE: 2000 stories applied, the last "afp-2417" (today.jsonl line 2093); give the stories after it
+//
+// "stories applied" counts the stories added to FILE since it was created
+// (some may have left the time window since); the last is the id of the
+// last story added, with the input and line it was read from in the run
+// that added it. A new FILE is announced as "state FILE created, empty".
+//
+// A run that is killed (kill -9, a crash, a power cut) keeps FILE as of its
+// last save, while its output may go further: the stories answered after
+// that save are not in FILE. To resume, feed the next run the stories from
+// the one after the last story FILE holds, as the message at its start
+// names it (here from line 2094 of today.jsonl), not from the last output
+// line: the stories answered after the save are answered again, the same
+// way, and no story is missed. Starting after the last output line instead
+// would leave those stories out of the state, and later stories would be
+// judged without them; starting earlier would give duplicate ids (bad
+// input).
+//
+// The state file does not say which story was added last, so the command
+// keeps that in FILE.last, a small JSON file beside it, written after each
+// save with FILE's size and hash. A FILE.last that does not match FILE (a
+// kill between the two writes, a FILE copied without it) is not believed:
+// the run says the last story is not recorded and gives the number of
+// stories FILE holds. Deleting FILE.last loses only that message. Do not run
+// two commands with one -state FILE at once: each would overwrite the
+// other's saves.
 //
 // The flags that shape the state -- -lang, -html, -shingle, -hashes,
 // -lsh-threshold, -seed and -boilerplate -- are taken from FILE when it is

@@ -62,7 +62,10 @@ the boilerplate learned) is loaded from FILE when it exists and saved to it at
 the end, every -state-every stories, and on SIGINT or SIGTERM, so a later run
 goes on where this one stopped. The flags that shape the state (-lang, -html,
 -shingle, -hashes, -lsh-threshold, -seed, -boilerplate) are then taken from
-FILE: leave them out, or give the values FILE was made with.
+FILE: leave them out, or give the values FILE was made with. Each save, and a
+run that starts with FILE, says on standard error how many stories FILE has
+taken in and the id of the last (kept in FILE.last): after a crash, resume
+with the story after that one.
 
 With -redis URL the state is shared, on a Redis server, by every run given
 the same -redis server and -redis-name, whether they run one after the other
