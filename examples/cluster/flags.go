@@ -47,7 +47,7 @@ Output line: {"id": "...", "cluster": "...", "kind": "new|copy|same_story",
               "score": 0.87, "matches": [{"id": "...", "kind": "...", "score": 0.87}]}
 
 Dates: empty or absent for an undated story, else one of
-` + dateForms + `.
+` + cli.DateForms + `.
 A date in another form, or before 1900, is bad input.
 
 Languages ("lang" field and -lang), in any case, a region or script subtag

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdup/newsdup/examples/internal/cli"
 )
 
 // wirecopiesFeed returns the stories of testdata as go run
@@ -35,7 +37,7 @@ func wirecopiesFeed(t testing.TB, headline bool) string {
 		line string
 		at   time.Time
 	}
-	at, err := parseDate(f[1])
+	at, err := cli.ParseDate(f[1])
 	require.NoError(t, err)
 	first := map[string]any{"id": "000_4bb1d15e2e08605f", "date": f[1], "title": strings.Join(f[2:], " "), "text": text}
 	if !headline {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup/minhash"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -324,7 +325,7 @@ func TestGenerateReuters(t *testing.T) {
 		src := byID[a.ID]
 		assert.Equal(t, 1, titles[titleKey(src.Title)], "%s: title used once", a.ID)
 		assert.GreaterOrEqual(t, len(strings.Fields(a.Text)), minBodyWords, a.ID)
-		want, err := parseDate(src.Date)
+		want, err := cli.ParseDate(src.Date)
 		require.NoError(t, err)
 		assert.Equal(t, formatDate(want), a.Date, "%s keeps its Reuters date", a.ID)
 	}
