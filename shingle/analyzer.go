@@ -47,8 +47,12 @@ type Config struct {
 	// Language is the Snowball language: "english" (when empty),
 	// "spanish", "french", "russian", "swedish", "norwegian" or
 	// "hungarian", or the ISO 639-1 code "en", "es", "fr", "ru", "sv",
-	// "no" (or "nb") or "hu"; case is ignored. Any other value makes
-	// NewAnalyzer fail with an error wrapping ErrUnknownLanguage.
+	// "no" (or "nb") or "hu"; case is ignored. A BCP 47 tag with region
+	// or script subtags ("en-US", "fr-CA", "nb-NO", or "en_GB" as POSIX
+	// locales write it) counts as its primary subtag. Any other language
+	// ("de", "pt-BR": there is no stemmer for them) makes NewAnalyzer fail
+	// with an error wrapping ErrUnknownLanguage that lists the supported
+	// languages; see LanguageName.
 	Language string
 	// HTML drops tags, comments and the contents of <script> and <style>
 	// elements, and decodes character references, before tokenising.

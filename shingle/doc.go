@@ -76,9 +76,12 @@
 //
 // Stop words are kept and flagged Stop (RemoveStop drops them). Stemming
 // uses the Snowball stemmers of github.com/kljensen/snowball for English,
-// Spanish, French, Russian, Swedish, Norwegian and Hungarian; an unknown
-// language is an error from NewAnalyzer (ErrUnknownLanguage), never a
-// silent fallback. Snowball costs about 650 ns and two allocations a word,
+// Spanish, French, Russian, Swedish, Norwegian and Hungarian, named by
+// Snowball name or ISO 639-1 code; region and script subtags of a BCP 47
+// tag are ignored ("en-US" is English, "nb-NO" Norwegian). A language
+// without a stemmer here (German, Portuguese, ...) is an error from
+// NewAnalyzer (ErrUnknownLanguage, listing the supported languages), never
+// a silent fallback to another language's rules. Snowball costs about 650 ns and two allocations a word,
 // so results are cached: one bounded cache per language, stemming mode and
 // size, shared by every Analyzer with that configuration and safe for
 // concurrent use (sharded maps with two generations each, so frequent

@@ -31,15 +31,28 @@ func Example() {
 }
 
 func ExampleNewAnalyzer() {
-	_, err := shingle.NewAnalyzer(shingle.Config{Language: "klingon"})
+	_, err := shingle.NewAnalyzer(shingle.Config{Language: "de"})
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, shingle.ErrUnknownLanguage))
 	a, _ := shingle.NewAnalyzer(shingle.Config{Language: "ru"})
 	fmt.Println(a.Language())
 	// Output:
-	// shingle: language "klingon": shingle: unknown language
+	// shingle: language "de": shingle: unknown language (supported: english (en), spanish (es), french (fr), russian (ru), swedish (sv), norwegian (nb, no), hungarian (hu))
 	// true
 	// russian
+}
+
+func ExampleLanguageName() {
+	for _, tag := range []string{"en", "en-US", "fr_CA", "NB-no", "pt-BR"} {
+		name, err := shingle.LanguageName(tag)
+		fmt.Printf("%s: %q %v\n", tag, name, errors.Is(err, shingle.ErrUnknownLanguage))
+	}
+	// Output:
+	// en: "english" false
+	// en-US: "english" false
+	// fr_CA: "french" false
+	// NB-no: "norwegian" false
+	// pt-BR: "" true
 }
 
 func ExampleAnalyzer_Tokens_html() {
@@ -166,5 +179,8 @@ func ExampleAnalyzer_Stem() {
 
 func ExampleLanguages() {
 	fmt.Println(shingle.Languages())
-	// Output: [english spanish french russian swedish norwegian hungarian]
+	fmt.Println(shingle.SupportedLanguages())
+	// Output:
+	// [english spanish french russian swedish norwegian hungarian]
+	// english (en), spanish (es), french (fr), russian (ru), swedish (sv), norwegian (nb, no), hungarian (hu)
 }

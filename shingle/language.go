@@ -3,6 +3,7 @@ package shingle
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kljensen/snowball/english"
@@ -14,8 +15,12 @@ import (
 	"github.com/kljensen/snowball/swedish"
 )
 
-// ErrUnknownLanguage is returned (wrapped, naming the language) by
-// NewAnalyzer when Config.Language names no language this package knows.
+// ErrUnknownLanguage is returned (wrapped, naming the language and listing
+// the supported ones) by NewAnalyzer and LanguageName when a language tag
+// names no language this package has a stemmer for. Such a language is
+// rejected rather than analysed with another language's rules: a stemmer
+// and stop list of the wrong language would quietly make different words
+// alike and alike words different.
 var ErrUnknownLanguage = errors.New("shingle: unknown language")
 
 // DefaultLanguage is the language used when Config.Language is empty.
@@ -60,22 +65,51 @@ var languageCodes = map[string]string{
 	"hu": "hungarian",
 }
 
-// lookupLanguage resolves a Snowball name or ISO 639-1 code, ignoring case
-// and surrounding space. The empty string means DefaultLanguage.
-func lookupLanguage(name string) (*language, error) {
-	key := strings.ToLower(strings.TrimSpace(name))
+// lookupLanguage resolves a language tag: a Snowball name or an ISO 639-1
+// code, ignoring case and surrounding space, optionally followed by BCP 47
+// subtags (region, script, variant: "en-US", "pt-BR", "zh-Hant-TW", or
+// "en_GB" as POSIX locales write it), which are ignored: the primary
+// subtag, before the first '-' or '_', decides. The empty string means
+// DefaultLanguage.
+func lookupLanguage(tag string) (*language, error) {
+	if l := findLanguage(tag); l != nil {
+		return l, nil
+	}
+	return nil, fmt.Errorf("shingle: language %q: %w (supported: %s)", tag, ErrUnknownLanguage, supportedLanguages)
+}
+
+// findLanguage is lookupLanguage without the error: nil for an unknown
+// language.
+func findLanguage(tag string) *language {
+	key := strings.ToLower(strings.TrimSpace(tag))
 	if key == "" {
 		key = DefaultLanguage
+	}
+	if i := strings.IndexAny(key, "-_"); i >= 0 {
+		key = key[:i]
 	}
 	if full, ok := languageCodes[key]; ok {
 		key = full
 	}
 	for _, l := range languages {
 		if l.name == key {
-			return l, nil
+			return l
 		}
 	}
-	return nil, fmt.Errorf("shingle: language %q: %w", name, ErrUnknownLanguage)
+	return nil
+}
+
+// LanguageName returns the canonical Snowball name of a language tag as
+// Config.Language takes it ("en", "English", "en-US" and "en_GB" all give
+// "english"), or an error wrapping ErrUnknownLanguage that lists the
+// supported languages. Callers that keep something per language key it by
+// this name, so that the many spellings of one language share it.
+func LanguageName(tag string) (string, error) {
+	l, err := lookupLanguage(tag)
+	if err != nil {
+		return "", err
+	}
+	return l.name, nil
 }
 
 // Languages returns the canonical Snowball names of the supported languages.
@@ -87,14 +121,36 @@ func Languages() []string {
 	return names
 }
 
+// SupportedLanguages describes the supported languages for a message or a
+// help text: each Snowball name followed by its ISO 639-1 codes, as in
+// "english (en), spanish (es), ...". Languages has them as a list.
+func SupportedLanguages() string { return supportedLanguages }
+
+var supportedLanguages = describeLanguages()
+
+func describeLanguages() string {
+	parts := make([]string, len(languages))
+	for i, l := range languages {
+		var codes []string
+		for code, name := range languageCodes {
+			if name == l.name {
+				codes = append(codes, code)
+			}
+		}
+		slices.Sort(codes)
+		parts[i] = l.name + " (" + strings.Join(codes, ", ") + ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
 // IsStopWord reports whether word is a stop word of the language lang
-// (a Snowball name or ISO 639-1 code, as in Config.Language). The word is
+// (a language tag, as in Config.Language). The word is
 // normalised first, so "The" and "THE" are English stop words. An unknown
 // language has no stop words: IsStopWord returns false for it; use
 // NewAnalyzer to have an unknown language reported as an error.
 func IsStopWord(lang, word string) bool {
-	l, err := lookupLanguage(lang)
-	if err != nil {
+	l := findLanguage(lang)
+	if l == nil {
 		return false
 	}
 	return l.isStop(NormalizeString(word))

@@ -1,6 +1,7 @@
 package shingle
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -190,17 +191,66 @@ func TestLanguageNames(t *testing.T) {
 	assert.Equal(t, "swedish", a.Language())
 }
 
+// TestLanguageTags checks that BCP 47 tags with region, script or variant
+// subtags (and POSIX locale spellings) count as their primary subtag.
+func TestLanguageTags(t *testing.T) {
+	cases := []struct{ tag, want string }{
+		{"en-US", "english"},
+		{"en-GB", "english"},
+		{"EN-us", "english"},
+		{"en_GB", "english"},
+		{"en_US.UTF-8", "english"},
+		{"fr-CA", "french"},
+		{"fr-FR", "french"},
+		{"es-419", "spanish"},
+		{"ru-Cyrl-RU", "russian"},
+		{"nb-NO", "norwegian"},
+		{"no-NO", "norwegian"},
+		{"sv-FI", "swedish"},
+		{"hu-HU", "hungarian"},
+		{"english-US", "english"},
+		{" en-US ", "english"},
+	}
+	for _, c := range cases {
+		t.Run(c.tag, func(t *testing.T) {
+			a, err := NewAnalyzer(Config{Language: c.tag})
+			require.NoError(t, err)
+			assert.Equal(t, c.want, a.Language())
+			name, err := LanguageName(c.tag)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, name)
+		})
+	}
+	// A tagged language stems and flags stop words as the bare one does.
+	us := mustAnalyzer(t, Config{Language: "en-US"})
+	en := mustAnalyzer(t, Config{Language: "en"})
+	text := "The talks were running late in Geneva."
+	assert.Equal(t, en.Tokens(nil, text), us.Tokens(nil, text))
+	assert.True(t, IsStopWord("en-US", "The"))
+	assert.True(t, IsStopWord("fr-CA", "le"))
+}
+
+// TestUnknownLanguage checks the rule for a language without a stemmer:
+// it is rejected, with an error that names it and lists the supported
+// languages, whatever its subtags.
 func TestUnknownLanguage(t *testing.T) {
-	for _, name := range []string{"german", "de", "klingon", "en-US"} {
+	for _, name := range []string{"german", "de", "de-DE", "pt-BR", "zh-Hant-TW", "klingon", "-US", "e", "en US", "\xff"} {
 		t.Run(name, func(t *testing.T) {
 			a, err := NewAnalyzer(Config{Language: name})
 			require.ErrorIs(t, err, ErrUnknownLanguage)
 			assert.Nil(t, a)
-			assert.Contains(t, err.Error(), name)
+			assert.Contains(t, err.Error(), fmt.Sprintf("%q", name))
 			assert.True(t, strings.HasPrefix(err.Error(), "shingle: "))
+			for _, l := range Languages() {
+				assert.Contains(t, err.Error(), l, "the error lists the supported languages")
+			}
+			assert.Contains(t, err.Error(), "english (en)")
+			got, err := LanguageName(name)
+			require.ErrorIs(t, err, ErrUnknownLanguage)
+			assert.Empty(t, got)
+			assert.False(t, IsStopWord(name, "der"))
 		})
 	}
-	assert.False(t, IsStopWord("german", "der"))
 }
 
 func TestTokensSeqMatchesTokens(t *testing.T) {

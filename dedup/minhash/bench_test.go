@@ -3,6 +3,7 @@ package minhash
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/newsdup/newsdup/dedup/internal/testcorpus"
@@ -84,4 +85,20 @@ func BenchmarkMerge(b *testing.B) {
 	for b.Loop() {
 		dst, _ = Merge(dst, x, y)
 	}
+}
+
+func BenchmarkExact(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x := randomSet(rng, 500)
+	y := append(slices.Clone(x[:250]), randomSet(rng, 250)...)
+	slices.Sort(x)
+	slices.Sort(y)
+	b.ReportAllocs()
+	b.SetBytes(int64(8 * (len(x) + len(y))))
+	var n int
+	for b.Loop() {
+		_, _, shared := Exact(x, y)
+		n += shared
+	}
+	_ = n
 }

@@ -32,4 +32,8 @@
 // MarshalBinary and compared later. The signature of an empty set is the
 // empty signature, whose Jaccard similarity with every signature, itself
 // included, is 0.
+//
+// Exact computes what the signatures estimate, Jaccard similarity and
+// containment, exactly from two sorted sets, for the step after the index:
+// verifying the candidates it finds.
 package minhash

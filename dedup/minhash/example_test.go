@@ -117,3 +117,13 @@ func ExampleSignature_MarshalBinary() {
 	// 82 1
 	// minhash: 63 value bytes, K = 16 needs 64: minhash: truncated signature
 }
+
+func ExampleExact() {
+	// The distinct shingle hashes of two stories, sorted: a copy cut to
+	// its first 40 shingles of the full story's 100.
+	story, copied := features(0, 100), features(0, 40)
+	jaccard, containment, shared := minhash.Exact(story, copied)
+	fmt.Printf("Jaccard %.2f, containment %.2f, %d shared\n", jaccard, containment, shared)
+	// Output:
+	// Jaccard 0.40, containment 1.00, 40 shared
+}

@@ -50,7 +50,7 @@ func nearPairs(c *corpus) ([][2]int, error) {
 			return nil, err
 		}
 		for _, j := range dst {
-			if jaccard(c.sets[i], c.sets[j]) >= 0.3 {
+			if jac, _, _ := minhash.Exact(c.sets[i], c.sets[j]); jac >= 0.3 {
 				out = append(out, [2]int{j, i})
 				if len(out) == maxCheckPairs {
 					return out, nil
@@ -102,7 +102,7 @@ func checkSigners(c *corpus, pairs [][2]int) (string, error) {
 	var exact, e1, ek, ed, ez float64
 	for _, p := range pairs {
 		a, b := c.sets[p[0]], c.sets[p[1]]
-		j := jaccard(a, b)
+		j, _, _ := minhash.Exact(a, b)
 		exact += j
 		e1 += abs(onePerm.Sign(minhash.Signature{}, a).Jaccard(onePerm.Sign(minhash.Signature{}, b)) - j)
 		ek += abs(kPerm.Sign(minhash.Signature{}, a).Jaccard(kPerm.Sign(minhash.Signature{}, b)) - j)
@@ -227,7 +227,8 @@ func checkLSH(c *corpus, s *signed) ([]string, error) {
 			if len(p) == 0 && len(e) == 0 {
 				sumJ++ // both empty: the signature of an empty set
 			} else {
-				sumJ += jaccard(intsToU64(p), intsToU64(e))
+				j, _, _ := minhash.Exact(intsToU64(p), intsToU64(e))
+				sumJ += j
 			}
 		}
 		c.meanJ = sumJ / float64(len(s.sigs))

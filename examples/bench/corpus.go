@@ -245,24 +245,3 @@ func prepare(name string, stories []dedup.Story, dupOf []int) (*corpus, error) {
 	}
 	return c, nil
 }
-
-// jaccard returns the exact Jaccard similarity of two sorted distinct sets.
-func jaccard(a, b []uint64) float64 {
-	if len(a) == 0 && len(b) == 0 {
-		return 0
-	}
-	i, j, both := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			both++
-			i++
-			j++
-		}
-	}
-	return float64(both) / float64(len(a)+len(b)-both)
-}

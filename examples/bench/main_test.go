@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -28,25 +29,6 @@ func TestMedian(t *testing.T) {
 			in := append([]float64(nil), tc.in...)
 			assert.Equal(t, tc.want, median(tc.in))
 			assert.Equal(t, in, tc.in, "median must not reorder its input")
-		})
-	}
-}
-
-func TestJaccard(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		a, b []uint64
-		want float64
-	}{
-		{"both empty", nil, nil, 0},
-		{"one empty", []uint64{1}, nil, 0},
-		{"equal", []uint64{1, 2, 3}, []uint64{1, 2, 3}, 1},
-		{"disjoint", []uint64{1, 2}, []uint64{3, 4}, 0},
-		{"half", []uint64{1, 2, 3}, []uint64{2, 3, 4}, 0.5},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.InDelta(t, tc.want, jaccard(tc.a, tc.b), 1e-12)
-			assert.InDelta(t, tc.want, jaccard(tc.b, tc.a), 1e-12, "symmetry")
 		})
 	}
 }
@@ -91,7 +73,7 @@ func TestSyntheticCorpus(t *testing.T) {
 		}
 		require.Less(t, j, i, "a version must come after its source")
 		dups++
-		if jaccard(cor.sets[i], cor.sets[j]) >= 0.3 {
+		if jac, _, _ := minhash.Exact(cor.sets[i], cor.sets[j]); jac >= 0.3 {
 			near++
 		}
 	}
@@ -99,7 +81,7 @@ func TestSyntheticCorpus(t *testing.T) {
 	assert.Greater(t, float64(near)/float64(dups), 0.9, "edited versions must stay near-duplicates")
 	far := 0
 	for _, pr := range randomPairs(cor, 500) {
-		if jaccard(cor.sets[pr[0]], cor.sets[pr[1]]) < 0.05 {
+		if jac, _, _ := minhash.Exact(cor.sets[pr[0]], cor.sets[pr[1]]); jac < 0.05 {
 			far++
 		}
 	}

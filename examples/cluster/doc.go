@@ -22,10 +22,45 @@
 //	 "source": "AFP", "date": "2021-12-25T14:00:00Z", "lang": "en"}
 //
 // id and text are required; title, source, date and lang are optional, and
-// other fields are ignored. date is RFC 3339 ("2021-12-25T14:00:00Z"), a day
-// ("2021-12-25", taken as midnight UTC) or a time without a zone
-// ("2021-12-25T14:00:00", taken as UTC); empty or absent means undated.
-// lang is a Snowball language name or ISO 639-1 code; absent means -lang.
+// other fields are ignored.
+//
+// id is kept byte for byte: the output line carries the id of the input
+// line. An id that is not valid UTF-8 (a byte that is not, or a \u escape of
+// half a surrogate pair) is bad input, "the id is not valid UTF-8", as JSON
+// decoding would otherwise replace the bad bytes with U+FFFD and two
+// different ids could become one. In text, title and source, invalid UTF-8
+// is replaced with U+FFFD, as encoding/json does, and the story is
+// processed: -passages offsets count the bytes of the text after that
+// replacement.
+//
+// date is empty or absent for an undated story, or one of:
+//
+//   - RFC 3339: 2021-12-25T14:00:00Z, 2021-12-25T15:00:00.123+01:00, also
+//     with a space instead of the T, an offset without colon (+0100), or no
+//     seconds (2021-12-25T15:00+01:00);
+//   - a date and time without zone, taken as UTC: 2021-12-25T14:00:00 or
+//     2021-12-25 14:00:00;
+//   - a day, taken as midnight UTC: 2021-12-25;
+//   - RFC 1123 or RFC 822, as RSS writes them: Sat, 25 Dec 2021 14:00:00 GMT,
+//     Mon, 02 Jan 2006 15:04:05 -0700, 25 Dec 21 09:00 EST. The weekday and
+//     the seconds may be left out; a two-digit year from 69 is 19xx, below
+//     20xx; the zone is a numeric offset or one of UT, UTC, GMT, Z, the US
+//     zones of RFC 822 (EST, EDT, CST, CDT, MST, MDT, PST, PDT), WET, WEST,
+//     CET, CEST, EET, EEST, MSK, JST, AEST, AEDT, NZST and NZDT. Other zone
+//     names, ambiguous ones such as IST or BST among them, are bad dates:
+//     give a numeric offset.
+//
+// A date in another form, or before 1900 (0001-01-01, Go's zero time,
+// included: leave the date out for an undated story), is a bad date, and so
+// is one more than -max-future past the current time.
+//
+// lang is a language tag: english (en), spanish (es), french (fr), russian
+// (ru), swedish (sv), norwegian (nb, no) or hungarian (hu), in any case; a
+// region or script subtag is ignored (en-US, en_GB, fr-CA, nb-NO). Absent
+// means -lang. Other languages (de, pt-BR, ...) have no stemmer here: a
+// story in one is bad input, and -lang naming one is a bad flag (exit
+// status 2); the message lists the supported languages.
+//
 // Empty lines (and lines of white space) are skipped and are not stories.
 // A UTF-8 byte order mark at the start of a file is ignored.
 //
@@ -54,9 +89,10 @@
 //
 // # Bad input
 //
-// A line that is not a JSON object, lacks an id or a text, repeats the id of
-// a story still held, has a bad date, a text too large (-max-text), a text
-// with no words, or is longer than -max-line, is bad input. By default the
+// A line that is not a JSON object, lacks an id or a text, has an id that
+// is not valid UTF-8 or repeats the id of a story still held, has a bad
+// date or a language without a stemmer, a text too large (-max-text), a
+// text with no words, or is longer than -max-line, is bad input. By default the
 // run stops there with exit status 1, after naming the file, the line and the
 // reason on standard error and saying how many stories were processed. With
 // -skip-bad each bad line is reported on standard error and skipped (it gets
@@ -114,12 +150,48 @@
 //
 // A save writes a temporary file beside FILE and renames it over FILE, so a
 // crash or a second signal while saving leaves the previous state intact (and
-// perhaps a temporary file ".FILE.tmp-*" beside it).
+// perhaps a temporary file ".FILE.tmp-NNN" beside it, NNN being digits: the
+// next run with -state FILE removes those, and only those, saying so on
+// standard error).
 // The output is flushed before every save, so FILE never holds a story whose
 // answer has not been written; if the output cannot be written, the state is
 // not saved and FILE keeps its last save. A failed save every -state-every
 // stories is reported and the run goes on (the next try comes -state-every
-// stories later); a failed save at the end makes the exit status 1. A run that adds no story leaves FILE untouched.
+// stories later); a failed save at the end makes the exit status 1. A run
+// that adds no story leaves FILE untouched.
+//
+// # Where the state stands, and resuming after a crash
+//
+// Every save says on standard error where the state stands, and so does a
+// run that starts with an existing FILE:
+//
+//	cluster: state saved to FILE: 2000 stories applied, the last "afp-2417" (today.jsonl line 2093)
+//	cluster: state FILE: 2000 stories applied, the last "afp-2417" (today.jsonl line 2093); give the stories after it
+//
+// "stories applied" counts the stories added to FILE since it was created
+// (some may have left the time window since); the last is the id of the
+// last story added, with the input and line it was read from in the run
+// that added it. A new FILE is announced as "state FILE created, empty".
+//
+// A run that is killed (kill -9, a crash, a power cut) keeps FILE as of its
+// last save, while its output may go further: the stories answered after
+// that save are not in FILE. To resume, feed the next run the stories from
+// the one after the last story FILE holds, as the message at its start
+// names it (here from line 2094 of today.jsonl), not from the last output
+// line: the stories answered after the save are answered again, the same
+// way, and no story is missed. Starting after the last output line instead
+// would leave those stories out of the state, and later stories would be
+// judged without them; starting earlier would give duplicate ids (bad
+// input).
+//
+// The state file does not say which story was added last, so the command
+// keeps that in FILE.last, a small JSON file beside it, written after each
+// save with FILE's size and hash. A FILE.last that does not match FILE (a
+// kill between the two writes, a FILE copied without it) is not believed:
+// the run says the last story is not recorded and gives the number of
+// stories FILE holds. Deleting FILE.last loses only that message. Do not run
+// two commands with one -state FILE at once: each would overwrite the
+// other's saves.
 //
 // The flags that shape the state -- -lang, -html, -shingle, -hashes,
 // -lsh-threshold, -seed and -boilerplate -- are taken from FILE when it is

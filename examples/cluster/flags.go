@@ -13,6 +13,7 @@ import (
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/dedup/redisstore"
 	"github.com/newsdup/newsdup/examples/internal/cli"
+	"github.com/newsdup/newsdup/shingle"
 )
 
 // options are the command's settings, from its flags.
@@ -31,29 +32,7 @@ type options struct {
 	set        map[string]bool // the flags given on the command line, by name
 }
 
-// htmlValue is the -html flag.
-type htmlValue struct{ m *dedup.HTMLMode }
-
-var htmlModes = []string{dedup.HTMLAuto: "auto", dedup.HTMLNever: "never", dedup.HTMLAlways: "always"}
-
-func (h htmlValue) String() string {
-	if h.m == nil || int(*h.m) >= len(htmlModes) {
-		return ""
-	}
-	return htmlModes[*h.m]
-}
-
-func (h htmlValue) Set(s string) error {
-	for i, name := range htmlModes {
-		if s == name {
-			*h.m = dedup.HTMLMode(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("want auto, never or always")
-}
-
-const usageHead = `Usage: cluster [flags] [file.jsonl ...]
+var usageHead = `Usage: cluster [flags] [file.jsonl ...]
 
 Reads news stories as JSON Lines (from the files, in order, or from standard
 input) and writes one JSON line per story: whether it is new, a copy of an
@@ -61,9 +40,20 @@ earlier story or the same story as an earlier one, and its cluster.
 
 Input line:  {"id": "...", "text": "...", "title": "...", "source": "...",
               "date": "2021-12-25T14:00:00Z", "lang": "en"}
-             (id and text required; date may also be 2021-12-25)
+             (id and text required; the id is kept byte for byte, and one
+             that is not valid UTF-8 is bad input; invalid UTF-8 in the
+             text, title and source becomes U+FFFD)
 Output line: {"id": "...", "cluster": "...", "kind": "new|copy|same_story",
               "score": 0.87, "matches": [{"id": "...", "kind": "...", "score": 0.87}]}
+
+Dates: empty or absent for an undated story, else one of
+` + cli.DateForms + `.
+A date in another form, or before 1900, is bad input.
+
+Languages ("lang" field and -lang), in any case, a region or script subtag
+being ignored (en-US, fr-CA, nb-NO):
+  ` + shingle.SupportedLanguages() + `.
+Other languages have no stemmer here and are rejected.
 
 Bad lines stop the run with exit status 1 unless -skip-bad is given.
 
@@ -72,7 +62,10 @@ the boilerplate learned) is loaded from FILE when it exists and saved to it at
 the end, every -state-every stories, and on SIGINT or SIGTERM, so a later run
 goes on where this one stopped. The flags that shape the state (-lang, -html,
 -shingle, -hashes, -lsh-threshold, -seed, -boilerplate) are then taken from
-FILE: leave them out, or give the values FILE was made with.
+FILE: leave them out, or give the values FILE was made with. Each save, and a
+run that starts with FILE, says on standard error how many stories FILE has
+taken in and the id of the last (kept in FILE.last): after a crash, resume
+with the story after that one.
 
 With -redis URL the state is shared, on a Redis server, by every run given
 the same -redis server and -redis-name, whether they run one after the other
@@ -94,8 +87,6 @@ Flags:
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	c := &o.cfg
-	c.Window = dedup.DefaultWindow
-	c.HTML = dedup.HTMLAuto
 	fs := flag.NewFlagSet("cluster", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -103,26 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.PrintDefaults()
 	}
 
-	fs.StringVar(&c.Language, "lang", dedup.DefaultLanguage, "`language` of stories without a \"lang\" field: a Snowball name or ISO 639-1 code (en, fr, de, ...)")
-	fs.Var(htmlValue{&c.HTML}, "html", "whether texts are HTML (`mode`): auto (when a text holds tags or entities), never or always")
-	fs.Var(cli.Window{D: &c.Window}, "window", "how long a dated story stays comparable: stories older than the newest date seen minus this `duration` are forgotten; off keeps them until -max-stories")
-	fs.IntVar(&c.MaxStories, "max-stories", dedup.DefaultMaxStories, "most stories remembered at once; the oldest is forgotten beyond it")
-	fs.IntVar(&c.MaxTextBytes, "max-text", dedup.DefaultMaxTextBytes, "longest story text (and title) accepted, in `bytes`; longer ones are bad input")
+	detector := cli.DetectorFlags(fs, c, nil)
 	fs.IntVar(&o.maxLine, "max-line", 0, "longest input line read, in `bytes`; longer lines are bad input and are not held in memory (0 means 8 × max-text + 1 MiB)")
-	fs.DurationVar(&c.MaxFuture, "max-future", dedup.DefaultMaxFuture, "how far past the current time a story's date may lie before it counts as a bad date")
-
-	fs.Float64Var(&c.CopyContainment, "copy-containment", dedup.DefaultCopyContainment, "a story is a copy when at least this share of the shorter text's word sequences is found in the other (catches trimmed copies)")
-	fs.Float64Var(&c.CopyJaccard, "copy-jaccard", dedup.DefaultCopyJaccard, "... or when the two texts share at least this share of all their word sequences (Jaccard similarity)")
-	fs.IntVar(&c.MinSharedShingles, "min-shared", dedup.DefaultMinSharedShingles, "least number of word sequences, outside site boilerplate, two copies must share")
-	fs.Float64Var(&c.SameStoryThreshold, "same-story", dedup.DefaultSameStoryThreshold, "similarity to a cluster as a whole (0 to 1) at which a story that is not a copy joins it as the same story; higher keeps more stories apart")
-	fs.IntVar(&c.BoilerplateStories, "boilerplate", dedup.DefaultBoilerplateStories, "a line of text seen in this many different clusters counts as site boilerplate (sign-up boxes, footers) and is ignored")
-	fs.IntVar(&c.ShingleSize, "shingle", dedup.DefaultShingleSize, "words in the word sequences (shingles) compared for copies")
-	fs.IntVar(&c.NumHashes, "hashes", dedup.DefaultNumHashes, "length of the MinHash signature used to find candidate copies: more is more precise and slower")
-	fs.Float64Var(&c.LSHThreshold, "lsh-threshold", dedup.DefaultLSHThreshold, "Jaccard similarity around which the MinHash index finds candidate copies")
-	fs.Uint64Var(&c.Seed, "seed", 0, "seed of the MinHash functions")
-
-	fs.IntVar(&c.MaxMatches, "max-matches", dedup.DefaultMaxMatches, "most matches listed per story")
-	fs.IntVar(&c.MaxPassages, "max-passages", dedup.DefaultMaxPassages, "most shared passages listed per match (with -passages)")
 	fs.BoolVar(&o.passages, "passages", false, "add the evidence to each match: Jaccard, containment and similarity scores, and the passages the stories share, with byte offsets and quote flags")
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "report bad input lines on standard error and go on, instead of stopping")
 	fs.BoolVar(&o.progress, "progress", false, "report progress on standard error once a second even when it is not a terminal")
@@ -140,25 +113,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 
 	// A zero would silently mean the detector's default: refuse it.
-	var errs []error
-	positive := func(name string, v float64) {
-		if v <= 0 {
-			errs = append(errs, fmt.Errorf("-%s must be above 0, got %v", name, v))
-		}
-	}
-	positive("max-stories", float64(c.MaxStories))
-	positive("max-text", float64(c.MaxTextBytes))
-	positive("max-future", float64(c.MaxFuture))
-	positive("copy-containment", c.CopyContainment)
-	positive("copy-jaccard", c.CopyJaccard)
-	positive("min-shared", float64(c.MinSharedShingles))
-	positive("same-story", c.SameStoryThreshold)
-	positive("boilerplate", float64(c.BoilerplateStories))
-	positive("shingle", float64(c.ShingleSize))
-	positive("hashes", float64(c.NumHashes))
-	positive("lsh-threshold", c.LSHThreshold)
-	positive("max-matches", float64(c.MaxMatches))
-	positive("max-passages", float64(c.MaxPassages))
+	errs := []error{detector.Check()}
 	if o.maxLine < 0 {
 		errs = append(errs, fmt.Errorf("-max-line must not be negative, got %d", o.maxLine))
 	}

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 )
 
 // lineReader reads lines of any length while holding at most max bytes of
@@ -104,7 +106,8 @@ var (
 	errBadJSON = errors.New("bad JSON")
 	errNoID    = errors.New("no id")
 	errNoText  = errors.New("no text")
-	errBadDate = errors.New("bad date")
+	errBadDate = cli.ErrBadDate
+	errBadID   = errors.New("bad id")
 )
 
 // decodeStory decodes one input line into a story. Errors wrap one of the
@@ -117,10 +120,18 @@ func decodeStory(line []byte) (dedup.Story, error) {
 	switch {
 	case rec.ID == "":
 		return dedup.Story{}, fmt.Errorf("%w: the \"id\" field is missing or empty", errNoID)
-	case rec.Text == "":
+	case strings.ContainsRune(rec.ID, utf8.RuneError):
+		// encoding/json replaces invalid UTF-8, and escapes of unpaired
+		// surrogates, with U+FFFD: the id would no longer be the one of
+		// the line, and two different ids could become one.
+		if err := checkRawID(line); err != nil {
+			return dedup.Story{}, fmt.Errorf("%w: %w", errBadID, err)
+		}
+	}
+	if rec.Text == "" {
 		return dedup.Story{}, fmt.Errorf("story %q: %w: the \"text\" field is missing or empty", rec.ID, errNoText)
 	}
-	t, err := parseDate(rec.Date)
+	t, err := cli.ParseDate(rec.Date)
 	if err != nil {
 		return dedup.Story{}, fmt.Errorf("story %q: %w", rec.ID, err)
 	}
@@ -132,6 +143,46 @@ func decodeStory(line []byte) (dedup.Story, error) {
 		Time:     t,
 		Language: rec.Lang,
 	}, nil
+}
+
+// checkRawID checks that the "id" of a line that decodes as JSON is valid
+// UTF-8 as written: its bytes, and the \u escapes of its surrogate pairs.
+func checkRawID(line []byte) error {
+	var raw struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(line, &raw); err != nil {
+		return err
+	}
+	b := raw.ID
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Errorf("the id is not valid UTF-8 (byte %#02x at byte %d of the id's JSON string); ids are kept byte for byte, so fix the id at the source", b[i], i)
+		}
+		if b[i] != '\\' {
+			i += size
+			continue
+		}
+		if b[i+1] != 'u' {
+			i += 2
+			continue
+		}
+		u, _ := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		switch {
+		case u >= 0xD800 && u < 0xDC00 && i+12 <= len(b) && b[i+6] == '\\' && b[i+7] == 'u':
+			lo, _ := strconv.ParseUint(string(b[i+8:i+12]), 16, 16)
+			if lo < 0xDC00 || lo >= 0xE000 {
+				return fmt.Errorf("the id is not valid UTF-8: %s is half a surrogate pair", b[i:i+6])
+			}
+			i += 12
+		case u >= 0xD800 && u < 0xE000:
+			return fmt.Errorf("the id is not valid UTF-8: %s is half a surrogate pair", b[i:i+6])
+		default:
+			i += 6
+		}
+	}
+	return nil
 }
 
 // jsonProblem turns a decoding error into a message for someone looking at
@@ -158,25 +209,4 @@ func article(s string) string {
 		return "an " + s
 	}
 	return "a " + s
-}
-
-// dateLayouts are the date forms accepted, tried in order.
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02",
-}
-
-// parseDate parses a story's date: RFC 3339, a day (midnight UTC), or a time
-// without a zone (UTC). The empty string means undated: the zero Time.
-func parseDate(s string) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%w %q: want RFC 3339 (2021-12-25T14:00:00Z), a day (2021-12-25) or a UTC time without zone (2021-12-25T14:00:00)", errBadDate, s)
 }

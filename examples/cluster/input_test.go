@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -132,6 +133,9 @@ func TestDecodeStory(t *testing.T) {
 		{"null id", `{"id":null,"text":"t"}`, errNoID},
 		{"no text", `{"id":"x","title":"only a title"}`, errNoText},
 		{"bad date", `{"id":"x","text":"t","date":"tomorrow"}`, errBadDate},
+		{"zero date", `{"id":"x","text":"t","date":"0001-01-01"}`, errBadDate},
+		{"invalid UTF-8 id", "{\"id\":\"a\xff\",\"text\":\"t\"}", errBadID},
+		{"unpaired surrogate id", `{"id":"a\ud800","text":"t"}`, errBadID},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -149,11 +153,101 @@ func FuzzDecodeStory(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte) {
 		s, err := decodeStory(line)
 		if err != nil {
-			known := errors.Is(err, errBadJSON) || errors.Is(err, errNoID) || errors.Is(err, errNoText) || errors.Is(err, errBadDate)
+			known := errors.Is(err, errBadJSON) || errors.Is(err, errNoID) || errors.Is(err, errNoText) || errors.Is(err, errBadDate) || errors.Is(err, errBadID)
 			require.True(t, known, "unexpected error: %v", err)
 			return
 		}
 		require.NotEmpty(t, s.ID)
 		require.NotEmpty(t, s.Text)
+		require.True(t, utf8.ValidString(s.ID), "an id is valid UTF-8")
+		if utf8.Valid(line) && !bytes.Contains(line, []byte(`\u`)) {
+			require.True(t, bytes.Contains(line, []byte(s.ID)) || strings.ContainsAny(s.ID, "\"\\/\b\f\n\r\t"),
+				"an id without escapes is the bytes of the line")
+		}
 	})
+}
+
+// TestIDsKeptByteForByte checks that an id is either the id of the line,
+// byte for byte, or refused: encoding/json would replace invalid UTF-8 and
+// unpaired surrogate escapes with U+FFFD, which makes ids that differ
+// equal.
+func TestIDsKeptByteForByte(t *testing.T) {
+	good := []struct {
+		name, raw, want string
+	}{
+		{"ASCII", `"afp-123"`, "afp-123"},
+		{"UTF-8", `"dépêche-7"`, "dépêche-7"},
+		{"escaped accent", `"d\u00e9p\u00EAche"`, "dépêche"},
+		{"surrogate pair", `"\ud83d\ude00"`, "\U0001F600"},
+		{"replacement character written out", "\"a\uFFFDb\"", "a\uFFFDb"},
+		{"replacement character escaped", `"a\ufffdb"`, "a\uFFFDb"},
+		{"escaped backslash then u", `"a\\ud800"`, `a\ud800`},
+	}
+	for _, c := range good {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := decodeStory([]byte(`{"id":` + c.raw + `,"text":"words"}`))
+			require.NoError(t, err)
+			assert.Equal(t, c.want, s.ID)
+		})
+	}
+	bad := []struct {
+		name, raw, want string
+	}{
+		{"invalid byte", "\"a\xffb\"", "byte 0xff at byte 2"},
+		{"truncated sequence", "\"caf\xc3\"", "byte 0xc3"},
+		{"overlong encoding", "\"\xc0\xaf\"", "byte 0xc0"},
+		{"encoded surrogate", "\"\xed\xa0\x80\"", "byte 0xed"},
+		{"lone high surrogate", `"a\ud800"`, `\ud800 is half a surrogate pair`},
+		{"lone low surrogate", `"\udc00b"`, `\udc00 is half a surrogate pair`},
+		{"high surrogate then a letter", `"\ud83d\u0041"`, `\ud83d is half a surrogate pair`},
+		{"two high surrogates", `"\ud83d\ud83d"`, `\ud83d is half a surrogate pair`},
+		{"invalid byte in a repeated key", "{\"id\":\"ok\",\"id\":\"x\xff\"}", "byte 0xff"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			line := `{"id":` + c.raw + `,"text":"words"}`
+			if strings.HasPrefix(c.raw, "{") {
+				line = c.raw[:len(c.raw)-1] + `,"text":"words"}`
+			}
+			_, err := decodeStory([]byte(line))
+			require.ErrorIs(t, err, errBadID)
+			assert.Contains(t, err.Error(), "id is not valid UTF-8")
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+
+	t.Run("two ids that JSON decoding would make one", func(t *testing.T) {
+		in := "{\"id\":\"a\xff\",\"text\":\"The harbour reopened on Monday after the storm.\"}\n" +
+			"{\"id\":\"a\xfe\",\"text\":\"Farmers protested against the fuel tax in the capital.\"}\n" +
+			`{"id":"b","text":"The central bank left its rates unchanged on Thursday."}` + "\n"
+		code, out, errOut := runCmd(t, in, "-skip-bad")
+		require.Equal(t, 0, code, errOut)
+		vs := decodeLines(t, out)
+		require.Len(t, vs, 1)
+		assert.Equal(t, "b", vs[0].ID)
+		assert.Contains(t, errOut, "stdin line 1 skipped: bad id: the id is not valid UTF-8")
+		assert.Contains(t, errOut, "stdin line 2 skipped: bad id: the id is not valid UTF-8")
+		assert.NotContains(t, errOut, "duplicate")
+	})
+}
+
+// TestInvalidUTF8InText checks the documented rule for text and title:
+// invalid UTF-8 is replaced with U+FFFD, as encoding/json does, and the
+// story is processed; -passages offsets count the bytes of the text after
+// the replacement.
+func TestInvalidUTF8InText(t *testing.T) {
+	text := "The harbour authority reopened the port of Valletta on Monday \xff after the storm damaged two piers. " +
+		"Ferries to Gozo resumed in the afternoon, and the transport minister promised repairs within a month."
+	in := "{\"id\":\"a\",\"title\":\"Port \xfe reopens\",\"text\":\"" + text + "\"}\n" +
+		"{\"id\":\"b\",\"text\":\"" + text + "\"}\n"
+	code, out, errOut := runCmd(t, in, "-passages")
+	require.Equal(t, 0, code, errOut)
+	vs := decodeLines(t, out)
+	require.Len(t, vs, 2)
+	assert.Equal(t, "copy", vs[1].Kind)
+	require.NotEmpty(t, vs[1].Matches)
+	decoded := strings.ToValidUTF8(text, "\uFFFD")
+	for _, p := range vs[1].Matches[0].Passages {
+		assert.Equal(t, decoded[p.Start:p.End], p.Text, "offsets into the text as decoded")
+	}
 }

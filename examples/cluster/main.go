@@ -69,10 +69,15 @@ func newPipeline(args []string, stdout, stderr io.Writer) (*pipeline, int) {
 	}
 	var d *dedup.Detector
 	var store *redisstore.Store
+	var start position
+	var notes []string
 	if o.redis != "" {
 		d, store, err = openShared(o)
 	} else {
-		d, err = openDetector(o)
+		d, start, notes, err = openDetector(o)
+	}
+	for _, note := range notes {
+		fmt.Fprintf(stderr, "cluster: %s\n", note)
 	}
 	switch {
 	case errors.Is(err, errLoadState):
@@ -95,6 +100,7 @@ func newPipeline(args []string, stdout, stderr io.Writer) (*pipeline, int) {
 		out:    bufio.NewWriterSize(stdout, 64<<10),
 		stderr: stderr,
 		prog:   newProgress(stderr, o.progress, time.Now),
+		start:  start,
 	}
 	p.enc = json.NewEncoder(p.out)
 	p.enc.SetEscapeHTML(false)
@@ -115,11 +121,13 @@ type pipeline struct {
 	stderr io.Writer
 	prog   *progress
 
-	stories  int // stories processed
-	clusters int // clusters started
-	skipped  int // bad lines skipped
-	unsaved  int // stories added since the state was last saved or loaded
-	untried  int // stories added since the last save was tried
+	start    position // where the -state file stood when the run started
+	last     position // the last story added by the run: LastID, LastInput, LastLine
+	stories  int      // stories processed
+	clusters int      // clusters started
+	skipped  int      // bad lines skipped
+	unsaved  int      // stories added since the state was last saved or loaded
+	untried  int      // stories added since the last save was tried
 
 	halted bool // the run has ended, or halt ended it: add nothing more
 	code   int  // the exit status, once halted
@@ -147,9 +155,10 @@ func (p *pipeline) run(stdin io.Reader) int {
 	if ferr := p.out.Flush(); ferr != nil && err == nil {
 		err = fmt.Errorf("writing the output: %w", ferr)
 	}
+	var saved string
 	var serr error
 	if p.unsaved > 0 {
-		serr = p.saveState()
+		saved, serr = p.saveState()
 	}
 	p.prog.done(p.stories, p.clusters, p.skipped)
 	code := exitOK
@@ -166,6 +175,9 @@ func (p *pipeline) run(stdin io.Reader) int {
 	if serr != nil {
 		fmt.Fprintf(p.stderr, "cluster: %v\n", serr)
 		code = exitFail
+	}
+	if saved != "" {
+		fmt.Fprintf(p.stderr, "cluster: %s\n", saved)
 	}
 	p.halted, p.code = true, code
 	return code
@@ -302,8 +314,8 @@ func (p *pipeline) addStories(name string, batch []pending) error {
 	}
 	for len(stories) > 0 {
 		rs, err := p.det.AddBatch(stories)
-		for _, r := range rs {
-			if err := p.answer(r); err != nil {
+		for i, r := range rs {
+			if err := p.answer(r, name, batch[len(batch)-len(stories)+i].line); err != nil {
 				return err
 			}
 		}
@@ -324,7 +336,7 @@ func (p *pipeline) addStories(name string, batch []pending) error {
 			if err := p.bad(name, line, err); err != nil {
 				return err
 			}
-		} else if err := p.answer(r); err != nil {
+		} else if err := p.answer(r, name, line); err != nil {
 			return err
 		}
 		stories = stories[k+1:]
@@ -354,11 +366,13 @@ func (p *pipeline) addOne(name string, line int, s dedup.Story) (dedup.Result, e
 	return r, err
 }
 
-// answer writes the answer for one story.
-func (p *pipeline) answer(r dedup.Result) error {
+// answer writes the answer for one story, added from line line of the
+// input name.
+func (p *pipeline) answer(r dedup.Result, name string, line int) error {
 	if err := p.enc.Encode(newVerdict(r, p.opts.passages)); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
+	p.last.LastID, p.last.LastInput, p.last.LastLine = r.ID, name, line
 	p.stories++
 	p.unsaved++
 	p.untried++

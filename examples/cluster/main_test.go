@@ -355,35 +355,6 @@ func TestLongLines(t *testing.T) {
 	})
 }
 
-func TestDates(t *testing.T) {
-	cases := []struct {
-		name, date string
-		want       time.Time
-		bad        bool
-	}{
-		{"absent", "", time.Time{}, false},
-		{"RFC 3339", "2021-12-25T14:00:00Z", time.Date(2021, 12, 25, 14, 0, 0, 0, time.UTC), false},
-		{"RFC 3339 with offset", "2021-12-25T15:00:00+01:00", time.Date(2021, 12, 25, 14, 0, 0, 0, time.UTC), false},
-		{"day", "2021-12-25", time.Date(2021, 12, 25, 0, 0, 0, 0, time.UTC), false},
-		{"no zone", "1987-02-26T15:01:01", time.Date(1987, 2, 26, 15, 1, 1, 0, time.UTC), false},
-		{"words", "Christmas", time.Time{}, true},
-		{"day first", "25-12-2021", time.Time{}, true},
-		{"bad month", "2021-13-01", time.Time{}, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := parseDate(c.date)
-			if c.bad {
-				require.ErrorIs(t, err, errBadDate)
-				assert.Contains(t, err.Error(), c.date)
-				return
-			}
-			require.NoError(t, err)
-			assert.True(t, c.want.Equal(got), "got %v", got)
-		})
-	}
-}
-
 func TestFlags(t *testing.T) {
 	t.Run("help", func(t *testing.T) {
 		code, out, errOut := runCmd(t, "", "-h")
@@ -429,6 +400,62 @@ func TestFlags(t *testing.T) {
 		vs = decodeLines(t, out)
 		require.Len(t, vs, 3)
 		assert.Equal(t, "new", vs[2].Kind, "the first story left the window")
+	})
+}
+
+// TestLanguages checks the language rule: a Snowball name or ISO 639-1
+// code, a region or script subtag ignored; a language without a stemmer is
+// rejected, by -lang (exit status 2) or in a story (a bad line), with a
+// message listing the supported languages.
+func TestLanguages(t *testing.T) {
+	supported := "supported: english (en), spanish (es), french (fr), russian (ru), swedish (sv), norwegian (nb, no), hungarian (hu)"
+	t.Run("tagged languages are accepted", func(t *testing.T) {
+		text := "The harbour authority reopened the port of Valletta on Monday after the storm damaged two piers. " +
+			"Ferries to Gozo resumed in the afternoon, and the transport minister promised repairs within a month."
+		var in strings.Builder
+		for i, lang := range []string{"en", "en-US", "EN-gb", "en_AU", "english"} {
+			in.WriteString(storyLine(t, map[string]any{"id": fmt.Sprint("s", i), "text": text, "lang": lang}))
+		}
+		in.WriteString(storyLine(t, map[string]any{"id": "fr", "text": "Le port de La Valette a rouvert lundi après la tempête.", "lang": "fr-CA"}))
+		in.WriteString(storyLine(t, map[string]any{"id": "nb", "text": "Havnen i Valletta åpnet igjen mandag etter stormen.", "lang": "nb-NO"}))
+		code, out, errOut := runCmd(t, in.String(), "-lang", "en-US")
+		require.Equal(t, 0, code, errOut)
+		vs := decodeLines(t, out)
+		require.Len(t, vs, 7)
+		for _, v := range vs[1:5] {
+			assert.Equal(t, "copy", v.Kind, "%s: en and its tagged forms are one language", v.ID)
+			assert.Equal(t, "s0", v.Cluster)
+		}
+	})
+	t.Run("-lang without a stemmer", func(t *testing.T) {
+		for _, lang := range []string{"de", "german", "pt-BR"} {
+			code, out, errOut := runCmd(t, `{"id":"a","text":"b c d"}`, "-lang", lang)
+			assert.Equal(t, 2, code, lang)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, fmt.Sprintf("language %q", lang))
+			assert.Contains(t, errOut, supported)
+		}
+	})
+	t.Run("story without a stemmer", func(t *testing.T) {
+		in := storyLine(t, map[string]any{"id": "ok", "text": "The harbour reopened on Monday after the storm."}) +
+			storyLine(t, map[string]any{"id": "de", "text": "Der Hafen wurde am Montag nach dem Sturm wieder geöffnet.", "lang": "de-DE"}) +
+			storyLine(t, map[string]any{"id": "pt", "text": "O porto reabriu na segunda-feira depois da tempestade.", "lang": "pt-BR"}) +
+			storyLine(t, map[string]any{"id": "es", "text": "El puerto reabrió el lunes después de la tormenta.", "lang": "es-419"})
+		code, out, errOut := runCmd(t, in, "-skip-bad")
+		require.Equal(t, 0, code, errOut)
+		var ids []string
+		for _, v := range decodeLines(t, out) {
+			ids = append(ids, v.ID)
+		}
+		assert.Equal(t, []string{"ok", "es"}, ids)
+		assert.Contains(t, errOut, `stdin line 2 skipped: dedup: unknown language: story "de": shingle: language "de-DE"`)
+		assert.Contains(t, errOut, `stdin line 3 skipped: dedup: unknown language: story "pt": shingle: language "pt-BR"`)
+		assert.Equal(t, 2, strings.Count(errOut, supported))
+	})
+	t.Run("help lists the supported languages", func(t *testing.T) {
+		_, _, errOut := runCmd(t, "", "-h")
+		assert.Contains(t, errOut, "english (en), spanish (es), french (fr), russian (ru), swedish (sv), norwegian (nb, no), hungarian (hu)")
+		assert.NotContains(t, errOut, "(en, fr, de, ...)", "German is not offered as an example")
 	})
 }
 

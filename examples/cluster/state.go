@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -24,31 +26,57 @@ var errCreateState = errors.New("cannot create the state file")
 var errStateFlags = errors.New("flags conflict with the state file")
 
 // openDetector returns the detector for a run: loaded from the -state file
-// when it exists, else new. A new detector is saved at once when -state is
+// when it exists, else new, with where the state stands and the notes to
+// write on standard error. A new detector is saved at once when -state is
 // given, so that a path that cannot be written fails before any input is
-// read. The error wraps errLoadState when the file exists but cannot be
-// loaded (the file is left as it is), errCreateState when a new file cannot
-// be written, and errStateFlags when flags that
-// shape the state differ from the file's.
-func openDetector(o options) (*dedup.Detector, error) {
+// read. Before that, the temporary files of interrupted saves beside the
+// state file are removed. The error wraps errLoadState when the file exists
+// but cannot be loaded (the file is left as it is), errCreateState when a
+// new file cannot be written, and errStateFlags when flags that shape the
+// state differ from the file's.
+func openDetector(o options) (*dedup.Detector, position, []string, error) {
+	start := position{}
 	d, err := dedup.NewDetector(o.cfg)
 	if err != nil || o.state == "" {
-		return d, err
+		return d, start, nil, err
+	}
+	var notes []string
+	removed, err := removeSaveTemps(o.state)
+	if len(removed) > 0 {
+		notes = append(notes, fmt.Sprintf("removed %s left beside %s by interrupted saves: %s",
+			plural(len(removed), "temporary file", "temporary files"), o.state, strings.Join(removed, ", ")))
+	}
+	if err != nil {
+		notes = append(notes, fmt.Sprintf("cannot remove the temporary files of interrupted saves beside %s: %v", o.state, err))
 	}
 	loaded, err := dedup.LoadFile(o.state, stateless(o.cfg))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := d.SaveFile(o.state); err != nil {
-			return nil, fmt.Errorf("%w %s: %w", errCreateState, o.state, err)
+			return nil, start, notes, fmt.Errorf("%w %s: %w", errCreateState, o.state, err)
 		}
-		return d, nil
+		note := fmt.Sprintf("state %s created, empty", o.state)
+		if err := writeRecord(o.state, start); err != nil {
+			note += fmt.Sprintf("; cannot record its position in %s: %v", recordPath(o.state), err)
+		}
+		return d, start, append(notes, note), nil
 	case err != nil:
-		return nil, fmt.Errorf("%w %s: %w", errLoadState, o.state, err)
+		return nil, start, notes, fmt.Errorf("%w %s: %w", errLoadState, o.state, err)
 	}
 	if errs := stateConflicts(o, loaded.Config()); len(errs) > 0 {
-		return nil, fmt.Errorf("%w %s (leave these flags out to use the file's values):\n%w", errStateFlags, o.state, errors.Join(errs...))
+		return nil, start, notes, fmt.Errorf("%w %s (leave these flags out to use the file's values):\n%w", errStateFlags, o.state, errors.Join(errs...))
 	}
-	return loaded, nil
+	start, err = readRecord(o.state)
+	switch {
+	case err != nil:
+		notes = append(notes, fmt.Sprintf("state %s: %s held; %v",
+			o.state, plural(loaded.Len(), "story", "stories"), err))
+	case start.LastID == "":
+		notes = append(notes, fmt.Sprintf("state %s: %s", o.state, start.describe()))
+	default:
+		notes = append(notes, fmt.Sprintf("state %s: %s; give the stories after it", o.state, start.describe()))
+	}
+	return loaded, start, notes, nil
 }
 
 // stateless returns cfg without the fields that shape a detector's saved
@@ -72,7 +100,7 @@ func stateConflicts(o options, saved dedup.Config) []error {
 		equal        bool
 	}{
 		{"lang", c.Language, saved.Language, sameLanguage(c.Language, saved.Language)},
-		{"html", htmlValue{&c.HTML}, htmlValue{&saved.HTML}, c.HTML == saved.HTML},
+		{"html", cli.HTML{M: &c.HTML}, cli.HTML{M: &saved.HTML}, c.HTML == saved.HTML},
 		{"shingle", c.ShingleSize, saved.ShingleSize, c.ShingleSize == saved.ShingleSize},
 		{"hashes", c.NumHashes, saved.NumHashes, c.NumHashes == saved.NumHashes},
 		{"lsh-threshold", c.LSHThreshold, saved.LSHThreshold, c.LSHThreshold == saved.LSHThreshold},
@@ -100,20 +128,43 @@ func sameLanguage(a, b string) bool {
 }
 
 // saveState flushes the output, then writes the state file, so that the
-// file never holds a story whose answer is not out. A failed flush leaves
-// the file as it was. The caller holds p.mu.
-func (p *pipeline) saveState() error {
+// file never holds a story whose answer is not out, then records where the
+// state stands beside it (see position). A failed flush leaves the file as
+// it was. It returns where the saved state stands, for a message. The
+// caller holds p.mu.
+func (p *pipeline) saveState() (string, error) {
 	if p.opts.state == "" {
-		return nil
+		return "", nil
 	}
 	if err := p.out.Flush(); err != nil {
-		return fmt.Errorf("state not saved to %s: writing the output: %w (the file keeps the state of its last save)", p.opts.state, err)
+		return "", fmt.Errorf("state not saved to %s: writing the output: %w (the file keeps the state of its last save)", p.opts.state, err)
 	}
 	if err := p.det.SaveFile(p.opts.state); err != nil {
-		return fmt.Errorf("cannot save the state to %s: %w", p.opts.state, err)
+		return "", fmt.Errorf("cannot save the state to %s: %w", p.opts.state, err)
 	}
 	p.unsaved = 0
-	return nil
+	pos := p.position()
+	saved := fmt.Sprintf("state saved to %s: %s", p.opts.state, pos.describe())
+	if err := writeRecord(p.opts.state, pos); err != nil {
+		saved += fmt.Sprintf("; cannot record it in %s: %v", recordPath(p.opts.state), err)
+	}
+	return saved, nil
+}
+
+// position returns where the state stands: where it stood when the run
+// started, and the stories the run added since.
+func (p *pipeline) position() position {
+	pos := p.start
+	switch {
+	case pos.Stories >= 0:
+		pos.Stories += p.stories
+	default:
+		pos.runStories = p.stories
+	}
+	if p.last.LastID != "" {
+		pos.LastID, pos.LastInput, pos.LastLine = p.last.LastID, p.last.LastInput, p.last.LastLine
+	}
+	return pos
 }
 
 // checkpoint saves the state when -state-every stories have been added
@@ -129,10 +180,13 @@ func (p *pipeline) checkpoint() error {
 	if err := p.out.Flush(); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
-	if err := p.saveState(); err != nil {
-		p.prog.interrupt()
+	saved, err := p.saveState()
+	p.prog.interrupt()
+	if err != nil {
 		fmt.Fprintf(p.stderr, "cluster: %v; going on\n", err)
+		return nil
 	}
+	fmt.Fprintf(p.stderr, "cluster: %s\n", saved)
 	return nil
 }
 
@@ -161,6 +215,7 @@ func (p *pipeline) halt(sig os.Signal) int {
 	if sig == syscall.SIGTERM {
 		what, code = "terminated (SIGTERM)", exitTerminate
 	}
+	var saved string
 	err := p.out.Flush()
 	if err != nil {
 		err = fmt.Errorf("writing the output: %w", err)
@@ -168,7 +223,7 @@ func (p *pipeline) halt(sig os.Signal) int {
 			err = fmt.Errorf("%w; state not saved to %s (the file keeps the state of its last save)", err, p.opts.state)
 		}
 	} else if p.unsaved > 0 {
-		err = p.saveState()
+		saved, err = p.saveState()
 	}
 	p.prog.done(p.stories, p.clusters, p.skipped)
 	processed := plural(p.stories, "story", "stories") + " processed"
@@ -176,8 +231,10 @@ func (p *pipeline) halt(sig os.Signal) int {
 	case err != nil:
 		fmt.Fprintf(p.stderr, "cluster: %s: %s; %v\n", what, processed, err)
 		code = exitFail
+	case saved != "":
+		fmt.Fprintf(p.stderr, "cluster: %s: %s; %s\n", what, processed, saved)
 	case p.opts.state != "":
-		fmt.Fprintf(p.stderr, "cluster: %s: %s; state saved to %s\n", what, processed, p.opts.state)
+		fmt.Fprintf(p.stderr, "cluster: %s: %s; state %s unchanged: %s\n", what, processed, p.opts.state, p.position().describe())
 	default:
 		fmt.Fprintf(p.stderr, "cluster: %s: %s\n", what, processed)
 	}

@@ -57,7 +57,11 @@ func runOne(t testing.TB, stdin string, args ...string) verdictOut {
 	t.Helper()
 	code, out, errOut := runCmd(t, stdin, args...)
 	require.Equal(t, 0, code, errOut)
-	assert.Empty(t, errOut)
+	for _, line := range strings.SplitAfter(errOut, "\n") {
+		if line != "" {
+			assert.Regexp(t, `^cluster: state `, line, "only notes of where the state stands")
+		}
+	}
 	vs := decodeLines(t, out)
 	require.Len(t, vs, 1)
 	return vs[0]
@@ -168,6 +172,7 @@ func TestStateFlagConflicts(t *testing.T) {
 		{"all left out", nil, nil},
 		{"all equal", []string{"-lang", "en", "-html", "never", "-shingle", "4", "-seed", "7", "-hashes", "64", "-lsh-threshold", "0.4", "-boilerplate", "5"}, nil},
 		{"language by its other name", []string{"-lang", "English"}, nil},
+		{"language by a region tag", []string{"-lang", "en-GB"}, nil},
 		{"other settings may change", []string{"-same-story", "0.5", "-window", "off", "-max-matches", "2", "-copy-jaccard", "0.6"}, nil},
 		{"language", []string{"-lang", "fr"}, []string{"-lang fr: the file was made with -lang en"}},
 		{"html default given", []string{"-html", "auto"}, []string{"-html auto: the file was made with -html never"}},
@@ -433,7 +438,8 @@ func TestHalt(t *testing.T) {
 		vs := decodeLines(t, out.String())
 		require.Len(t, vs, 2)
 		assert.Equal(t, "same_story", vs[1].Kind)
-		assert.Equal(t, "cluster: terminated (SIGTERM): 2 stories processed; state saved to "+state+"\n", errOut.String())
+		assert.Equal(t, "cluster: state "+state+" created, empty\n"+
+			"cluster: terminated (SIGTERM): 2 stories processed; state saved to "+state+`: 2 stories applied, the last "001" (stdin line 2)`+"\n", errOut.String())
 		d := loadState(t, state)
 		assert.Equal(t, 2, d.Len())
 
@@ -444,7 +450,7 @@ func TestHalt(t *testing.T) {
 		assert.Equal(t, 143, p.halt(os.Interrupt))
 		assert.Len(t, decodeLines(t, out.String()), 2)
 		assert.Equal(t, saved, statFile(t, state))
-		assert.Equal(t, 1, strings.Count(errOut.String(), "\n"), "one message")
+		assert.Equal(t, 2, strings.Count(errOut.String(), "\n"), "one message after the note of the state's creation")
 	})
 
 	t.Run("while the run waits for input", func(t *testing.T) {
@@ -460,7 +466,8 @@ func TestHalt(t *testing.T) {
 		require.Equal(t, 0, loadState(t, state).Len(), "no save is due yet")
 
 		assert.Equal(t, 130, p.halt(os.Interrupt))
-		assert.Equal(t, "cluster: interrupted (SIGINT): 2 stories processed; state saved to "+state+"\n", errOut.String())
+		assert.Equal(t, "cluster: state "+state+" created, empty\n"+
+			"cluster: interrupted (SIGINT): 2 stories processed; state saved to "+state+`: 2 stories applied, the last "001" (stdin line 2)`+"\n", errOut.String())
 		assert.Equal(t, 2, loadState(t, state).Len())
 		saved := statFile(t, state)
 
@@ -530,8 +537,11 @@ func TestHalt(t *testing.T) {
 		require.NotNil(t, p)
 		require.Equal(t, 0, p.run(strings.NewReader(agency)))
 		saved := statFile(t, state)
+		messages := errOut.String()
+		assert.Equal(t, "cluster: state "+state+" created, empty\n"+
+			"cluster: state saved to "+state+`: 1 story applied, the last "000" (stdin line 1)`+"\n", messages)
 		assert.Equal(t, 0, p.halt(os.Interrupt), "the run's status")
-		assert.Empty(t, errOut.String())
+		assert.Equal(t, messages, errOut.String(), "halt says nothing")
 		assert.Equal(t, saved, statFile(t, state))
 	})
 }

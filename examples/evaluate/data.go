@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/examples/internal/cli"
@@ -61,7 +60,7 @@ func decodeArticle(line []byte, labelled bool) (article, error) {
 	case labelled && a.Cluster == "":
 		return article{}, fmt.Errorf("%w: story %q has no cluster label", errData, a.ID)
 	}
-	if _, err := parseDate(a.Date); err != nil {
+	if _, err := cli.ParseDate(a.Date); err != nil {
 		return article{}, fmt.Errorf("%w: story %q: %v", errData, a.ID, err)
 	}
 	return a, nil
@@ -108,27 +107,10 @@ func decodeArticles(r io.Reader, name string, labelled bool) ([]article, error) 
 	return out, nil
 }
 
-// dateLayouts are the date forms accepted, tried in order; the forms
-// without a zone are taken as UTC (Reuters dates have none).
-var dateLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"}
-
-// parseDate parses an article's date; empty means undated (zero time).
-func parseDate(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("date %q is not RFC 3339, 2006-01-02T15:04:05 or 2006-01-02", s)
-}
-
 // story converts an article to the detector's Story. The date was checked
 // when the article was decoded.
 func (a article) story() dedup.Story {
-	t, _ := parseDate(a.Date)
+	t, _ := cli.ParseDate(a.Date)
 	return dedup.Story{ID: a.ID, Title: a.Title, Text: a.Text, Source: a.Source, Time: t}
 }
 

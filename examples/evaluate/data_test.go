@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,6 +36,7 @@ func TestDecodeArticle(t *testing.T) {
 		{name: "no text", line: `{"id": "1", "text": "  ", "cluster": "c"}`, labelled: true, err: `story "1" has no text`},
 		{name: "no cluster", line: `{"id": "1", "text": "a"}`, labelled: true, err: `story "1" has no cluster label`},
 		{name: "bad date", line: `{"id": "1", "text": "a", "date": "26/02/1987"}`, err: `date "26/02/1987"`},
+		{name: "date before 1900", line: `{"id": "1", "text": "a", "date": "0001-01-01"}`, err: `bad date "0001-01-01": before 1900`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -77,33 +77,6 @@ func TestDecodeArticles(t *testing.T) {
 		_, err := readArticles(filepath.Join(t.TempDir(), "none.jsonl"), true)
 		require.ErrorIs(t, err, os.ErrNotExist)
 	})
-}
-
-func TestParseDate(t *testing.T) {
-	cases := []struct {
-		in   string
-		want time.Time
-		err  bool
-	}{
-		{"", time.Time{}, false},
-		{"1987-02-26T15:01:01", time.Date(1987, 2, 26, 15, 1, 1, 0, time.UTC), false},
-		{"1987-02-26T15:01:01Z", time.Date(1987, 2, 26, 15, 1, 1, 0, time.UTC), false},
-		{"2021-12-25T14:00:00+01:00", time.Date(2021, 12, 25, 13, 0, 0, 0, time.UTC), false},
-		{"2021-12-25", time.Date(2021, 12, 25, 0, 0, 0, 0, time.UTC), false},
-		{"yesterday", time.Time{}, true},
-		{"1987-02-30", time.Time{}, true},
-	}
-	for _, c := range cases {
-		t.Run(c.in, func(t *testing.T) {
-			got, err := parseDate(c.in)
-			if c.err {
-				require.Error(t, err)
-				return
-			}
-			require.NoError(t, err)
-			assert.True(t, c.want.Equal(got), "got %v", got)
-		})
-	}
 }
 
 func TestReadSeeds(t *testing.T) {

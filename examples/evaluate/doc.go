@@ -38,7 +38,9 @@
 // It is streamed in date order.
 //
 // Any labelled JSON Lines file given with -file is one more row, streamed
-// in file order.
+// in file order. Its dates take the forms the cluster command accepts
+// (RFC 3339, RFC 1123 and RFC 822, a day; see go doc ./examples/cluster);
+// a bad date, or one before 1900, stops the run.
 //
 // A missing data set skips its row with a message naming the flag and the
 // environment variable to set, unless a floor needs it: then the run fails.

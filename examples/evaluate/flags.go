@@ -108,7 +108,6 @@ Flags:
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	c := &o.cfg
-	c.Window = dedup.DefaultWindow
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -135,15 +134,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.minPertF1, "min-perturb-f1", 0, "floor for CI: fail (exit 1) when the pairwise F1 of the perturbation set is below this; 0 means no floor")
 	fs.BoolVar(&o.checkSeeds, "check-seeds", false, "fail (exit 1) unless the two seed stories end in one cluster that no ECB+ article joined")
 
-	fs.Float64Var(&c.SameStoryThreshold, "same-story-threshold", dedup.DefaultSameStoryThreshold, "detector: similarity to a cluster as a whole (0 to 1) at which a story that is not a copy joins it as the same story; higher keeps more stories apart")
-	fs.Float64Var(&c.CopyContainment, "copy-containment", dedup.DefaultCopyContainment, "detector: a story is a copy when at least this share of the shorter text's word shingles is found in the other (catches trimmed copies)")
-	fs.Float64Var(&c.CopyJaccard, "copy-jaccard", dedup.DefaultCopyJaccard, "detector: ... or when the two texts share at least this share of all their word shingles (Jaccard similarity)")
-	fs.IntVar(&c.MinSharedShingles, "min-shared", dedup.DefaultMinSharedShingles, "detector: least number of word shingles, outside site boilerplate, two copies must share")
-	fs.IntVar(&c.BoilerplateStories, "boilerplate", dedup.DefaultBoilerplateStories, "detector: a line seen in this many different clusters counts as site boilerplate and is ignored (at most 8)")
-	fs.Float64Var(&c.LSHThreshold, "lsh-threshold", dedup.DefaultLSHThreshold, "detector: Jaccard similarity around which the MinHash LSH index finds candidate copies")
-	fs.IntVar(&c.NumHashes, "hashes", dedup.DefaultNumHashes, "detector: MinHash signature length")
-	fs.IntVar(&c.ShingleSize, "shingle", dedup.DefaultShingleSize, "detector: words per shingle for copy detection")
-	fs.Var(cli.Window{D: &c.Window}, "window", "detector: how long a dated story stays comparable (`duration`), or off; ECB+ is undated, so this matters for the perturbation set only")
+	// The detector's flags, as in cluster, but for -seed (the name is
+	// taken above by the random choices), -max-passages (no passages are
+	// found here) and -same-story, named -same-story-threshold here.
+	detector := cli.DetectorFlags(fs, c, map[string]string{"seed": "", "same-story": "same-story-threshold", "max-passages": ""})
+	for _, name := range detector.Names() {
+		f := fs.Lookup(name)
+		f.Usage = "detector: " + f.Usage
+		if name == "window" {
+			f.Usage += "; ECB+ is undated, so this matters for the perturbation set only"
+		}
+	}
 
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -153,7 +154,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	o.commandLine = shellQuote(args)
 
-	var errs []error
+	errs := []error{detector.Check()}
 	positive := func(name string, v float64) {
 		if v <= 0 {
 			errs = append(errs, fmt.Errorf("-%s must be above 0, got %v", name, v))
@@ -164,14 +165,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 			errs = append(errs, fmt.Errorf("-%s must be between 0 and 1, got %v", name, v))
 		}
 	}
-	positive("same-story-threshold", c.SameStoryThreshold)
-	positive("copy-containment", c.CopyContainment)
-	positive("copy-jaccard", c.CopyJaccard)
-	positive("min-shared", float64(c.MinSharedShingles))
-	positive("boilerplate", float64(c.BoilerplateStories))
-	positive("lsh-threshold", c.LSHThreshold)
-	positive("hashes", float64(c.NumHashes))
-	positive("shingle", float64(c.ShingleSize))
 	positive("max-copies", float64(o.maxCopies))
 	positive("v-max", float64(o.verboseMax))
 	unit("min-ecb-f1", o.minECBF1)

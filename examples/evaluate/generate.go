@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsdup/newsdup/examples/internal/cli"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -101,7 +102,7 @@ func generate(corpus []article, cfg genConfig) ([]article, genStats, error) {
 	}
 	var eligible []source
 	for _, a := range corpus {
-		t, err := parseDate(a.Date)
+		t, err := cli.ParseDate(a.Date)
 		if err != nil || t.IsZero() || titles[titleKey(a.Title)] > 1 {
 			continue
 		}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsdup/newsdup/dedup/minhash"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -213,28 +215,11 @@ func checkSet(t *testing.T, arts []article, cfg genConfig) {
 	}
 	for i := range sets {
 		for j := i + 1; j < len(sets); j++ {
-			if jac := jaccardSorted(sets[i], sets[j]); jac >= maxPairJaccard {
+			if jac, _, _ := minhash.Exact(sets[i], sets[j]); jac >= maxPairJaccard {
 				t.Errorf("%s and %s have shingle Jaccard %.3f", chosen[i].ID, chosen[j].ID, jac)
 			}
 		}
 	}
-}
-
-func jaccardSorted(a, b []uint64) float64 {
-	shared := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			shared++
-			i++
-			j++
-		}
-	}
-	return float64(shared) / float64(len(a)+len(b)-shared)
 }
 
 func TestGenerate(t *testing.T) {
@@ -340,7 +325,7 @@ func TestGenerateReuters(t *testing.T) {
 		src := byID[a.ID]
 		assert.Equal(t, 1, titles[titleKey(src.Title)], "%s: title used once", a.ID)
 		assert.GreaterOrEqual(t, len(strings.Fields(a.Text)), minBodyWords, a.ID)
-		want, err := parseDate(src.Date)
+		want, err := cli.ParseDate(src.Date)
 		require.NoError(t, err)
 		assert.Equal(t, formatDate(want), a.Date, "%s keeps its Reuters date", a.ID)
 	}

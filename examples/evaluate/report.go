@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -506,24 +507,8 @@ func (o *overlapper) set(text string) []uint64 {
 // overlap returns the containment (shared shingles over the smaller set)
 // and the Jaccard similarity of the shingle sets of a and b.
 func (o *overlapper) overlap(a, b string) (containment, jaccard float64) {
-	sa, sb := o.set(a), o.set(b)
-	shared := 0
-	for i, j := 0, 0; i < len(sa) && j < len(sb); {
-		switch {
-		case sa[i] < sb[j]:
-			i++
-		case sa[i] > sb[j]:
-			j++
-		default:
-			shared++
-			i++
-			j++
-		}
-	}
-	if len(sa) == 0 || len(sb) == 0 {
-		return 0, 0
-	}
-	return float64(shared) / float64(min(len(sa), len(sb))), float64(shared) / float64(len(sa)+len(sb)-shared)
+	jaccard, containment, _ = minhash.Exact(o.set(a), o.set(b))
+	return containment, jaccard
 }
 
 // copyLinked returns the clustering made by the copy verdicts alone: each

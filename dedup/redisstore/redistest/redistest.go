@@ -24,6 +24,10 @@ const Env = "NEWSDUP_REDIS"
 // rather than skip when Env is not set, as CI requires.
 const EnvRequired = "NEWSDUP_REDIS_REQUIRED"
 
+// howToRun says how to run the Redis integration tests.
+const howToRun = "set " + Env + " to a server's URL to run them, e.g. " +
+	"redis-server --port 6390 --save '' --daemonize yes && " + Env + "=redis://127.0.0.1:6390/0 go test ./..."
+
 // URL returns the URL of the test server, or skips the test with a message
 // saying how to run it (fails it when EnvRequired is set).
 func URL(t testing.TB) string {
@@ -33,10 +37,22 @@ func URL(t testing.TB) string {
 		t.Fatalf("Redis integration test: %s is set, so %s must name a server", EnvRequired, Env)
 	}
 	if u == "" {
-		t.Skipf("Redis integration test: set %s to a server's URL to run it, e.g. "+
-			"redis-server --port 6390 --save '' --daemonize yes && %s=redis://127.0.0.1:6390/0 go test ./...", Env, Env)
+		t.Skip("Redis integration test skipped: " + howToRun)
 	}
 	return u
+}
+
+// Main runs a package's tests, as a TestMain calls it: when Env is not set,
+// it first writes one line on standard error saying that the package's
+// Redis integration tests will skip and how to run them, so that a run
+// without -v, where skip messages are not shown, still says so. (go test
+// shows the line when it shows the package's output: with -v, for a
+// package in the current directory, or when the package fails.)
+func Main(m *testing.M, pkg string) int {
+	if os.Getenv(Env) == "" && os.Getenv(EnvRequired) == "" {
+		fmt.Fprintf(os.Stderr, "%s: the Redis integration tests skip: %s\n", pkg, howToRun)
+	}
+	return m.Run()
 }
 
 // Client returns a new client of the server at url, with opts applied to

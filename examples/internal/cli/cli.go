@@ -1,5 +1,6 @@
 // Package cli holds what the example programs share on the command line: the
-// -window flag and finding the repository and the shared data sets beside it.
+// detector's flags (DetectorFlags, with the -window and -html values), and
+// finding the repository and the shared data sets beside it.
 package cli
 
 import (
