@@ -51,7 +51,9 @@ const MaxIDBytes = 1024
 // means the documented default.
 type Config struct {
 	// Language is the language of stories that do not name one (Snowball
-	// name or ISO 639-1 code); default "english".
+	// name, ISO 639-1 code, or a BCP 47 tag whose region and script subtags
+	// are ignored); default "english". A language without a stemmer is an
+	// error wrapping ErrUnknownLanguage.
 	Language string
 	// HTML says whether texts are HTML; default HTMLAuto.
 	HTML HTMLMode

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/newsdup/newsdup/dedup/cluster"
+	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -111,7 +112,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 
 // isCopy verifies a candidate on the exact shingle sets.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := copyScores(f.shingles, rec.shingles)
+	j, c, shared := minhash.Exact(f.shingles, rec.shingles)
 	if shared < st.cfg.MinSharedShingles || numbersConflict(f, rec) {
 		return copyMatch{}, false
 	}
@@ -206,7 +207,7 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 			content = appendContent(content, p.tokens[l.Lo:l.Hi])
 		}
 	}
-	_, containment, shared := copyScores(shingleSet(st.cfg.ShingleSize, content), rec.shingles)
+	_, containment, shared := minhash.Exact(shingleSet(st.cfg.ShingleSize, content), rec.shingles)
 	return longStretch(containment, shared)
 }
 
@@ -214,36 +215,6 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 // share of the smaller set, share as long a stretch as a partial copy needs.
 func longStretch(containment float64, shared int) bool {
 	return containment >= partialCopyContainment && shared >= partialCopyShingles
-}
-
-// overlap returns the number of values two sorted sets share.
-func overlap(a, b []uint64) int {
-	n, i, j := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			n++
-			i++
-			j++
-		}
-	}
-	return n
-}
-
-// copyScores returns the exact Jaccard similarity of two shingle sets, the
-// share of the smaller one found in the larger, and the number they share.
-func copyScores(a, b []uint64) (jaccard, containment float64, shared int) {
-	if len(a) == 0 || len(b) == 0 {
-		return 0, 0, 0
-	}
-	shared = overlap(a, b)
-	jaccard = float64(shared) / float64(len(a)+len(b)-shared)
-	containment = float64(shared) / float64(min(len(a), len(b)))
-	return jaccard, containment, shared
 }
 
 // numbersConflict reports whether the figures of a story and of rec
@@ -268,7 +239,8 @@ func numbersConflict(f *features, rec *storyRec) bool {
 // figuresMissing reports whether at least two of the figures told, and more
 // than a quarter of them, are missing from other. Both are sorted.
 func figuresMissing(told, other []uint64) bool {
-	missing := len(told) - overlap(told, other)
+	_, _, shared := minhash.Exact(told, other)
+	missing := len(told) - shared
 	return missing >= 2 && 4*missing > len(told)
 }
 

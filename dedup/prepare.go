@@ -79,13 +79,19 @@ func truncateID(id string) string {
 	return id[:64] + "..."
 }
 
-// analyzer returns the shared analyzer for a language and HTML mode.
+// analyzer returns the shared analyzer for a language and HTML mode. The
+// analyzers are keyed by the language's canonical name, so that the many
+// spellings of a tag ("en", "en-US", "EN_gb") share one.
 func (pr *preparer) analyzer(lang string, html bool) (*shingle.Analyzer, error) {
-	k := analyzerKey{lang, html}
+	name, err := shingle.LanguageName(lang)
+	if err != nil {
+		return nil, err
+	}
+	k := analyzerKey{name, html}
 	if a, ok := pr.analyzers.Load(k); ok {
 		return a.(*shingle.Analyzer), nil
 	}
-	a, err := shingle.NewAnalyzer(shingle.Config{Language: lang, HTML: html})
+	a, err := shingle.NewAnalyzer(shingle.Config{Language: name, HTML: html})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package dedup
 import (
 	"cmp"
 	"slices"
+
+	"github.com/newsdup/newsdup/dedup/minhash"
 )
 
 // resultOf builds the Result of a decision against the state it was made
@@ -58,7 +60,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := copyScores(f.shingles, o.m.shingles)
+			j, c, _ := minhash.Exact(f.shingles, o.m.shingles)
 			add(o.m, SameStory, j, c)
 		}
 	}

@@ -28,7 +28,10 @@ type Story struct {
 	// undated stories are handled.
 	Time time.Time
 	// Language is a Snowball language name or ISO 639-1 code ("english",
-	// "en", "fr", ...); empty means Config.Language.
+	// "en", "fr", ...), or a BCP 47 tag whose region and script subtags are
+	// ignored ("en-US" is English); empty means Config.Language. A language
+	// without a stemmer (see shingle.SupportedLanguages) is rejected with
+	// ErrUnknownLanguage.
 	Language string
 }
 
