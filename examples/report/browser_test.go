@@ -26,9 +26,14 @@ const (
 	envBrowserRequired = "NEWSDUP_BROWSER_REQUIRED"
 )
 
-// browser returns the headless browser to use, or skips the test.
+// browser returns the headless browser to use, or skips the test. The
+// browser tests check the page, not the Go code, so they do not run again
+// with -short (CI's run under the race detector).
 func browser(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: not with -short")
+	}
 	if p := os.Getenv(envBrowser); p != "" {
 		return p
 	}
