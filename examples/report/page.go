@@ -50,7 +50,6 @@ type summary struct {
 	Undated                   int
 	First, Last, Span         string
 	Sizes                     []sizeRow
-	Largest                   int
 	FirstMachine, LastMachine string
 }
 
@@ -99,7 +98,7 @@ type storyView struct {
 
 // storyRef names a matched story; Anchor is "" when it is not on the page.
 type storyRef struct {
-	Anchor, ID, When, Source, Title string
+	Anchor, ID, Source string
 }
 
 // pairView is a story's text beside the text of the story it matched.
@@ -239,7 +238,6 @@ func (b *builder) summary() summary {
 	rows := make([]sizeRow, len(bins))
 	for _, g := range b.c.groups {
 		n := len(g.members)
-		s.Largest = max(s.Largest, n)
 		if n > 1 {
 			s.Multi++
 			s.InMulti += n
@@ -407,7 +405,7 @@ func (b *builder) isHTML(s string) bool {
 
 func (b *builder) ref(pos int) storyRef {
 	e := b.c.stories[pos]
-	r := storyRef{ID: e.story.ID, When: when(e.story.Time), Source: e.story.Source, Title: clip(plain(e.story.Title, b.isHTML(e.story.Title)), 140)}
+	r := storyRef{ID: e.story.ID, Source: e.story.Source}
 	if b.shown[pos] {
 		r.Anchor = fmt.Sprintf("s%d", pos)
 	}
