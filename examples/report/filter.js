@@ -19,7 +19,7 @@
     var kind = form.elements.v.value;
     var n = 0;
     items.forEach(function (el) {
-      var ok = (!src || el.dataset.src.split("\n").indexOf(src) >= 0) &&
+      var ok = (!src || el.dataset.sources.split("\n").indexOf(src) >= 0) &&
         (!kind || (" " + el.dataset.kinds + " ").indexOf(" " + kind + " ") >= 0);
       if (ok && q.length) {
         var t = text(el);

@@ -193,7 +193,7 @@ func TestEscaping(t *testing.T) {
 				elements[tag] = true
 			}
 			attrs := map[string]bool{}
-			for _, a := range strings.Fields("lang charset http-equiv content name href class id datetime title data-filter data-kinds data-src scope viewBox width height role aria-label x1 x2 y1 y2 x y dx dy r cx cy points transform clip-path hidden type placeholder value open") {
+			for _, a := range strings.Fields("lang charset http-equiv content name href class id datetime title data-filter data-kinds data-sources scope viewBox width height role aria-label x1 x2 y1 y2 x y dx dy r cx cy points transform clip-path hidden type placeholder value open") {
 				attrs[a] = true
 			}
 			tagRe := regexp.MustCompile(`<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>`)
@@ -370,4 +370,15 @@ func TestSinglesSummarised(t *testing.T) {
 	assert.Equal(t, 50, strings.Count(page, `data-kinds="single new"`))
 	hasNot(t, page, "is about subject", "single stories are listed without their text")
 	has(t, page, "No cluster of two or more stories to draw.")
+}
+
+// TestFilterData checks what the filter box reads: the sources and verdicts
+// of each cluster and single story, as plain text.
+func TestFilterData(t *testing.T) {
+	in, err := os.ReadFile("../../testdata/stories.jsonl")
+	require.NoError(t, err)
+	page := renderPage(t, string(in))
+	has(t, page, `<section class="cluster" id="c1" data-filter data-kinds="multi new same_story" data-sources="Asia Wire`+"\n"+`Jakarta Evening Post">`)
+	has(t, page, `<tr id="s3" data-filter data-kinds="single new" data-sources="Daily Sabah">`)
+	has(t, page, `<select name="src"><option value="">any</option><option>Asia Wire</option><option>Daily Courier</option><option>Daily Sabah</option>`)
 }
