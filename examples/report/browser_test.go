@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -116,6 +117,39 @@ func TestBrowserSeedPair(t *testing.T) {
 		b, err := os.ReadFile(shot)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile("testdata/seeds.png", b, 0o644))
+	}
+}
+
+// TestBrowserFilter checks the filter box, given by the page's address: it
+// hides the clusters and single stories that do not match.
+func TestBrowserFilter(t *testing.T) {
+	bin := browser(t)
+	file := filepath.Join(t.TempDir(), "stories.html")
+	code, _, errOut := runCmd(t, "", "-o", file, "../../testdata/stories.jsonl")
+	require.Equal(t, exitOK, code, errOut)
+	hidden := regexp.MustCompile(`<(?:section class="cluster"|tr) id="(\w+)"[^>]*?( hidden="")?>`)
+	cases := []struct {
+		name, query string
+		shown       []string
+	}{
+		{"none", "", []string{"c4", "c1", "s6", "s3", "s0"}},
+		{"words and verdict", "?q=quake+tsunami&v=same_story", []string{"c1"}},
+		{"source and verdict", "?src=Daily+Sabah&v=single", []string{"s6", "s3"}},
+		// Single stories are listed without their text.
+		{"a word of a text", "?q=kyiv", []string{"c4"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dom := string(headless(t, bin, file+c.query, "--dump-dom"))
+			var shown []string
+			for _, m := range hidden.FindAllStringSubmatch(dom, -1) {
+				if m[2] == "" {
+					shown = append(shown, m[1])
+				}
+			}
+			assert.Equal(t, c.shown, shown)
+			has(t, dom, fmt.Sprintf(`<output name="n">%d of 5 shown</output>`, len(c.shown)))
+		})
 	}
 }
 

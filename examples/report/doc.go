@@ -61,8 +61,9 @@
 //   - Settings: the detector settings that produced the page.
 //
 // With scripts enabled a filter box (words, source, verdict) hides the
-// clusters and single stories that do not match; without scripts the page
-// reads the same, without the box.
+// clusters and single stories that do not match; a link can carry a filter
+// (report.html?q=quake&src=AFP&v=copy). Without scripts the page reads the
+// same, without the box.
 //
 // # Memory
 //

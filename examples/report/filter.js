@@ -30,6 +30,12 @@
     });
     form.elements.n.value = n + " of " + items.length + " shown";
   }
+  // A link may carry a filter: report.html?q=words&src=source&v=copy
+  var params = new URLSearchParams(location.search);
+  ["q", "src", "v"].forEach(function (name) {
+    var value = params.get(name);
+    if (value !== null) form.elements[name].value = value;
+  });
   form.addEventListener("input", apply);
   form.addEventListener("submit", function (e) { e.preventDefault(); });
   apply();
