@@ -256,6 +256,7 @@ func view(text string, isHTML bool, spans []span) textView {
 	spans = mergeSpans(text, spans)
 	var v textView
 	add := func(s string, m *span) {
+		s = dropControls(s)
 		if s == "" {
 			return
 		}
@@ -313,8 +314,27 @@ func view(text string, isHTML bool, spans []span) textView {
 	return v
 }
 
+// dropControls removes the control characters other than tabs and line
+// breaks (wire texts end with an ETX, 0x03), which a browser would show as
+// boxes.
+func dropControls(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
+}
+
 // plain returns what a title reads as: for HTML its text without tags, with
-// white space collapsed.
+// white space collapsed and control characters dropped.
 func plain(s string, isHTML bool) string {
 	if isHTML {
 		var b strings.Builder
@@ -323,7 +343,7 @@ func plain(s string, isHTML bool) string {
 		}
 		s = b.String()
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(dropControls(s)), " ")
 }
 
 // clip cuts s to about n characters, at a word boundary when there is one.

@@ -54,6 +54,8 @@ func TestView(t *testing.T) {
 		{"html lone angle", "a < b and c<d", true, nil, "a < b and c<d"},
 		{"html unknown entity", "a &bogus; b", true, nil, "a &bogus; b"},
 		{"html white space", "one\n   two", true, []span{{0, 10, false}}, "[one two]"},
+		{"control characters dropped", "Reuters\n\x03", false, []span{{0, 7, false}}, "[Reuters]\n"},
+		{"control character inside a span", "a\x7fb\tc", false, []span{{0, 5, false}}, "[ab\tc]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -87,6 +89,7 @@ func TestViewCoversText(t *testing.T) {
 
 func TestPlainAndClip(t *testing.T) {
 	assert.Equal(t, "Breaking: a & b", plain("<b>Breaking:</b>\n a &amp; b ", true))
+	assert.Equal(t, "BAHIA COCOA", plain("BAHIA\x03 COCOA\x00", false))
 	assert.Equal(t, "<b>x</b>", plain(" <b>x</b> ", false))
 	assert.Equal(t, "short", clip("short", 10))
 	assert.Equal(t, "one two…", clip("one two three four", 10))
