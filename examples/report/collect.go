@@ -45,8 +45,14 @@ type collection struct {
 	// kept: prune drops the text of those that have left the detector, as
 	// no later story can match them.
 	single  []int
+	pruned  int // len(stories) at the last prune
 	skipped int // bad lines skipped
 }
+
+// pruneEvery is the number of stories added between two prunes: each looks
+// at every single story still held, so it runs now and then rather than
+// after every batch.
+const pruneEvery = 2048
 
 func newCollection(d *dedup.Detector) *collection {
 	return &collection{det: d, latest: map[string]int{}, groupOf: map[string]int{}}
@@ -185,7 +191,9 @@ func (rd *reader) flush() error {
 		}
 		stories = stories[k+1:]
 	}
-	rd.c.prune()
+	if len(rd.c.stories)-rd.c.pruned >= pruneEvery {
+		rd.c.prune()
+	}
 	return nil
 }
 
@@ -241,8 +249,10 @@ func (c *collection) groupFor(r dedup.Result, matches []int) int {
 // later story can match them, and the page lists single stories without
 // their text. The texts of the stories held are shared with the detector,
 // so the texts the run keeps on its own are those of stories in clusters of
-// two or more and of stories another one matched.
+// two or more, of stories another one matched, and of at most pruneEvery
+// single stories that left since the last prune.
 func (c *collection) prune() {
+	c.pruned = len(c.stories)
 	keep := c.single[:0]
 	for _, pos := range c.single {
 		e := &c.stories[pos]

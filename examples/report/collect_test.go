@@ -46,9 +46,10 @@ func TestTextsKept(t *testing.T) {
 			b.WriteString(storyLine(t, map[string]any{"id": "copy", "date": day, "text": text + "\nMore news at eleven."}))
 		}
 	}
-	// More than the batch, so that the stories are pruned while read.
-	for i := range batchStories {
-		b.WriteString(storyLine(t, map[string]any{"id": fmt.Sprintf("late%d", i), "date": "2024-02-01T08:00:00Z", "text": distinctStories[4] + fmt.Sprint(" ", i)}))
+	// Enough stories for a prune.
+	for i := range pruneEvery {
+		text := strings.ReplaceAll("alpha# bravo# charlie# delta# echo# foxtrot# golf# hotel# india# juliet#", "#", fmt.Sprint(i))
+		b.WriteString(storyLine(t, map[string]any{"id": fmt.Sprintf("late%d", i), "date": "2024-02-01T08:00:00Z", "text": text}))
 	}
 	c := collect(t, b.String(), "-window", "24h")
 	byID := map[string]entry{}
