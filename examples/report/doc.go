@@ -54,8 +54,9 @@
 //     its text beside the text of the story it matched best, with the
 //     shared passages highlighted in both as <mark> elements, shared quotes
 //     as <mark class="quote">; its other matches are listed with their
-//     scores and shared quotes. The texts of the first 25 clusters are
-//     shown; those of the others as well, one line each at most 64 KiB.
+//     scores and shared quotes. The side-by-side texts of the first 25
+//     clusters are open, those of the others one click away; a text is
+//     shown up to its first 64 KiB.
 //   - Single stories: the stories that matched no other, one line each (the
 //     latest -max-clusters of them).
 //   - Settings: the detector settings that produced the page.
