@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/newsdup/newsdup/dedup"
+)
+
+func storyAt(i int) dedup.Story {
+	return dedup.Story{ID: fmt.Sprintf("s%d", i), Text: fmt.Sprintf("text %d", i), Time: time.Date(2024, 1, 1, i, 0, 0, 0, time.UTC)}
+}
+
+func newResult(i int) dedup.Result {
+	return dedup.Result{ID: fmt.Sprintf("s%d", i), Cluster: fmt.Sprintf("s%d", i), Kind: dedup.New}
+}
+
+// collect reads input lines into a collection, as the command does.
+func collect(t testing.TB, in string, args ...string) *collection {
+	t.Helper()
+	o, err := parseFlags(append([]string{"-o", "-"}, args...), io.Discard)
+	require.NoError(t, err)
+	d, err := dedup.NewDetector(o.cfg)
+	require.NoError(t, err)
+	c := newCollection(d)
+	rd := &reader{c: c, o: o, stderr: io.Discard, isHTML: func(string) bool { return false }}
+	require.NoError(t, rd.inputs(strings.NewReader(in)))
+	return c
+}
+
+// TestTextsKept checks that the texts of single stories that left the
+// window are dropped, and those the page shows are kept.
+func TestTextsKept(t *testing.T) {
+	var b strings.Builder
+	for i := range 4 {
+		text := distinctStories[i]
+		day := fmt.Sprintf("2024-01-%02dT08:00:00Z", 1+3*i)
+		b.WriteString(storyLine(t, map[string]any{"id": fmt.Sprintf("w%d", i), "date": day, "text": text}))
+		if i == 1 {
+			b.WriteString(storyLine(t, map[string]any{"id": "copy", "date": day, "text": text + "\nMore news at eleven."}))
+		}
+	}
+	// Enough stories for a prune.
+	for i := range pruneEvery {
+		text := strings.ReplaceAll("alpha# bravo# charlie# delta# echo# foxtrot# golf# hotel# india# juliet#", "#", fmt.Sprint(i))
+		b.WriteString(storyLine(t, map[string]any{"id": fmt.Sprintf("late%d", i), "date": "2024-02-01T08:00:00Z", "text": text}))
+	}
+	c := collect(t, b.String(), "-window", "24h")
+	byID := map[string]entry{}
+	for _, e := range c.stories {
+		byID[e.story.ID] = e
+	}
+	for _, id := range []string{"w0", "w2", "w3"} {
+		assert.True(t, byID[id].dropped, id)
+		assert.Empty(t, byID[id].story.Text, id)
+	}
+	for _, id := range []string{"w1", "copy"} {
+		assert.False(t, byID[id].dropped, id)
+		assert.NotEmpty(t, byID[id].story.Text, id)
+	}
+	assert.False(t, byID["late0"].dropped, "still in the window")
+}
+
+// TestIDComesBack checks that a story id used again once its first story
+// has left the window names the new story in later matches.
+func TestIDComesBack(t *testing.T) {
+	a, b := distinctStories[0], distinctStories[1]
+	// The story "z" moves the window past the first x.
+	in := storyLine(t, map[string]any{"id": "x", "date": "2024-01-01T08:00:00Z", "text": a}) +
+		storyLine(t, map[string]any{"id": "z", "date": "2024-01-09T07:00:00Z", "text": distinctStories[2]}) +
+		storyLine(t, map[string]any{"id": "x", "date": "2024-01-09T08:00:00Z", "text": b}) +
+		storyLine(t, map[string]any{"id": "y", "date": "2024-01-09T09:00:00Z", "text": b + "\nMore news at eleven."})
+	c := collect(t, in, "-window", "24h")
+	require.Len(t, c.stories, 4)
+	y := c.stories[3]
+	require.Equal(t, dedup.Copy, y.res.Kind)
+	assert.Equal(t, []int{2}, y.matches, "the second story named x")
+	assert.Equal(t, c.stories[2].group, y.group)
+	assert.NotEqual(t, c.stories[0].group, y.group)
+}
+
+// TestMergedShown renders clusters that say what merged into them: the
+// detector does not merge clusters yet, but the page has a place for it.
+func TestMergedShown(t *testing.T) {
+	p := page{Title: "t", Clusters: []clusterView{{
+		Anchor: "c0", ID: "a", Headline: "h", Size: 2, Merged: []string{"b", "c<d"},
+		Stories: []storyView{{Anchor: "s1", ID: "x", Kind: "same_story", Verdict: "same story", Merged: []string{"b"}}},
+	}}}
+	var out strings.Builder
+	require.NoError(t, render(&out, p))
+	has(t, out.String(), `<p class="merged">Merged into this cluster: <code>b</code>, <code>c&lt;d</code>.</p>`)
+	has(t, out.String(), `<p class="merged">Its arrival merged the clusters <code>b</code> into this one.</p>`)
+}
