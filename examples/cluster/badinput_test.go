@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsdup/newsdup/examples/internal/jsonl"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -74,7 +75,7 @@ func (f corpusFile) goodIDs(t testing.TB) []string {
 		if _, bad := f.bad[i+1]; bad || strings.TrimSpace(l) == "" {
 			continue
 		}
-		s, err := decodeStory([]byte(strings.TrimSuffix(l, "\r")))
+		s, err := jsonl.Decode([]byte(strings.TrimSuffix(l, "\r")))
 		require.NoError(t, err, "%s line %d is not bad input", f.name, i+1)
 		ids = append(ids, s.ID)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/dedup/redisstore"
+	"github.com/newsdup/newsdup/examples/internal/jsonl"
 )
 
 func main() {
@@ -226,7 +227,7 @@ type pending struct {
 // line is not all there (the input would wait), the stories gathered are
 // added and their answers written and flushed.
 func (p *pipeline) input(name string, r io.Reader) error {
-	lr := newLineReader(r, p.opts.maxLine)
+	lr := jsonl.NewReader(r, p.opts.maxLine)
 	var batch []pending
 	size := 0
 	// badLine reports the bad line just read. When bad lines stop the run,
@@ -238,10 +239,10 @@ func (p *pipeline) input(name string, r io.Reader) error {
 			}
 			batch, size = batch[:0], 0
 		}
-		return p.bad(name, lr.line, reason)
+		return p.bad(name, lr.Line(), reason)
 	}
 	for {
-		if len(batch) >= batchStories || size >= batchBytes || (!lr.lineBuffered() && len(batch) > 0) {
+		if len(batch) >= batchStories || size >= batchBytes || (!lr.Buffered() && len(batch) > 0) {
 			if err := p.addBatch(name, batch); err != nil {
 				return err
 			}
@@ -249,8 +250,8 @@ func (p *pipeline) input(name string, r io.Reader) error {
 		}
 		var line []byte
 		var err error
-		if lr.lineBuffered() {
-			line, err = lr.next()
+		if lr.Buffered() {
+			line, err = lr.Next()
 		} else {
 			// The next read may wait: let the answers so far out first,
 			// and let a signal end the run meanwhile.
@@ -258,7 +259,7 @@ func (p *pipeline) input(name string, r io.Reader) error {
 				return fmt.Errorf("writing the output: %w", err)
 			}
 			p.mu.Unlock()
-			line, err = lr.next()
+			line, err = lr.Next()
 			p.mu.Lock()
 			if p.halted {
 				return errHalted
@@ -267,7 +268,7 @@ func (p *pipeline) input(name string, r io.Reader) error {
 		switch {
 		case err == io.EOF:
 			return p.addBatch(name, batch)
-		case errors.Is(err, errLineTooLong):
+		case errors.Is(err, jsonl.ErrLineTooLong):
 			if err := badLine(err); err != nil {
 				return err
 			}
@@ -281,14 +282,14 @@ func (p *pipeline) input(name string, r io.Reader) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		s, err := decodeStory(line)
+		s, err := jsonl.Decode(line)
 		if err != nil {
 			if err := badLine(err); err != nil {
 				return err
 			}
 			continue
 		}
-		batch = append(batch, pending{lr.line, s})
+		batch = append(batch, pending{lr.Line(), s})
 		size += len(s.Text) + len(s.Title)
 	}
 }

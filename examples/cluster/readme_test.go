@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdup/newsdup/examples/internal/cli"
+	"github.com/newsdup/newsdup/examples/internal/jsonl"
 )
 
 // wirecopiesFeed returns the stories of testdata as go run
@@ -50,7 +51,7 @@ func wirecopiesFeed(t testing.TB, headline bool) string {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		s, err := decodeStory([]byte(l))
+		s, err := jsonl.Decode([]byte(l))
 		require.NoError(t, err)
 		feed = append(feed, dated{l, s.Time})
 	}

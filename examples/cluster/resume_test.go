@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsdup/newsdup/examples/internal/jsonl"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -25,7 +26,7 @@ func storyLines(t testing.TB) (lines, ids []string) {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		s, err := decodeStory([]byte(strings.TrimSpace(l)))
+		s, err := jsonl.Decode([]byte(strings.TrimSpace(l)))
 		require.NoError(t, err)
 		lines = append(lines, l)
 		ids = append(ids, s.ID)

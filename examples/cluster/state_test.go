@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/examples/internal/jsonl"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -425,9 +426,9 @@ func TestHalt(t *testing.T) {
 		require.Equal(t, 0, code)
 		// A batch added and answered, its answers still in the output
 		// buffer: the state of the run while it reads the next batch.
-		s1, err := decodeStory([]byte(strings.TrimSpace(agency)))
+		s1, err := jsonl.Decode([]byte(strings.TrimSpace(agency)))
 		require.NoError(t, err)
-		s2, err := decodeStory([]byte(rewrite))
+		s2, err := jsonl.Decode([]byte(rewrite))
 		require.NoError(t, err)
 		p.mu.Lock()
 		require.NoError(t, p.addBatch("stdin", []pending{{1, s1}, {2, s2}}))
@@ -488,7 +489,7 @@ func TestHalt(t *testing.T) {
 		p, _ := newPipeline([]string{"-state", state}, &out, &errOut)
 		require.NotNil(t, p)
 		p.mu.Lock()
-		s, err := decodeStory([]byte(strings.TrimSpace(agency)))
+		s, err := jsonl.Decode([]byte(strings.TrimSpace(agency)))
 		require.NoError(t, err)
 		require.NoError(t, p.addBatch("stdin", []pending{{1, s}}))
 		p.mu.Unlock()
@@ -504,7 +505,7 @@ func TestHalt(t *testing.T) {
 		var errOut bytes.Buffer
 		p, _ := newPipeline([]string{"-state", state}, failWriter{}, &errOut)
 		require.NotNil(t, p)
-		s, err := decodeStory([]byte(strings.TrimSpace(agency)))
+		s, err := jsonl.Decode([]byte(strings.TrimSpace(agency)))
 		require.NoError(t, err)
 		p.mu.Lock()
 		require.NoError(t, p.addBatch("stdin", []pending{{1, s}}))
@@ -520,7 +521,7 @@ func TestHalt(t *testing.T) {
 		var out, errOut bytes.Buffer
 		p, _ := newPipeline(nil, &out, &errOut)
 		require.NotNil(t, p)
-		s, err := decodeStory([]byte(strings.TrimSpace(agency)))
+		s, err := jsonl.Decode([]byte(strings.TrimSpace(agency)))
 		require.NoError(t, err)
 		p.mu.Lock()
 		require.NoError(t, p.addBatch("stdin", []pending{{1, s}}))

@@ -119,7 +119,7 @@ func (rd *reader) input(name string, r io.Reader) error {
 		case err == io.EOF:
 			return rd.flush()
 		case errors.Is(err, jsonl.ErrLineTooLong):
-			if err := rd.bad(lr.Line(), fmt.Errorf("%w (-max-line)", err)); err != nil {
+			if err := rd.bad(lr.Line(), err); err != nil {
 				return err
 			}
 			continue

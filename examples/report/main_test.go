@@ -233,12 +233,12 @@ func TestBadInput(t *testing.T) {
 		args     []string
 		msg      string
 	}{
-		{"bad JSON", good + "{\"id\":\n", nil, "stdin line 2: jsonl: bad JSON"},
-		{"no text", good + `{"id":"b"}` + "\n", nil, `stdin line 2: story "b": jsonl: no text`},
-		{"bad date", good + `{"id":"b","text":"words","date":"25/12/2021"}` + "\n", nil, `jsonl: bad date "25/12/2021"`},
+		{"bad JSON", good + "{\"id\":\n", nil, "stdin line 2: bad JSON"},
+		{"no text", good + `{"id":"b"}` + "\n", nil, `stdin line 2: story "b": no text`},
+		{"bad date", good + `{"id":"b","text":"words","date":"25/12/2021"}` + "\n", nil, `bad date "25/12/2021"`},
 		{"duplicate id", good + good, nil, "stdin line 2: dedup: duplicate story id"},
 		{"no words", good + `{"id":"b","text":"!!! ???"}` + "\n", nil, "stdin line 2: dedup: story has no text"},
-		{"line too long", good + storyLine(t, map[string]any{"id": "b", "text": strings.Repeat("word ", 100)}), []string{"-max-line", "300"}, "stdin line 2: jsonl: line too long"},
+		{"line too long", good + storyLine(t, map[string]any{"id": "b", "text": strings.Repeat("word ", 100)}), []string{"-max-line", "300"}, "stdin line 2: line too long"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

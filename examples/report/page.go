@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 )
 
 // defaultMaxClusters is the default of -max-clusters.
@@ -574,8 +575,9 @@ func settings(c dedup.Config) []setting {
 	}
 	return []setting{
 		{"language", c.Language},
-		{"html", htmlModes[c.HTML]},
+		{"html", cli.HTML{M: &c.HTML}.String()},
 		{"window", window},
+		{"lateness", cli.Lateness{D: &c.Lateness}.String()},
 		{"same-story", fmt.Sprint(c.SameStoryThreshold)},
 		{"copy-containment", fmt.Sprint(c.CopyContainment)},
 		{"copy-jaccard", fmt.Sprint(c.CopyJaccard)},

@@ -40,6 +40,35 @@ func (w Window) Set(s string) error {
 	return nil
 }
 
+// Lateness is a flag.Value for dedup.Config.Lateness: a duration of 0 or
+// more, 0 being stored as -1 (a negative Lateness allows only the lateness
+// the stream shows; a zero one would mean the default).
+type Lateness struct{ D *time.Duration }
+
+// String returns the lateness as a duration.
+func (l Lateness) String() string {
+	switch {
+	case l.D == nil:
+		return ""
+	case *l.D < 0:
+		return "0s"
+	}
+	return l.D.String()
+}
+
+// Set parses a duration of 0 or more.
+func (l Lateness) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return errors.New("want a duration such as 24h, or 0")
+	}
+	if d == 0 {
+		d = -1
+	}
+	*l.D = d
+	return nil
+}
+
 // FindRoot returns the nearest directory, from dir up, that holds a go.mod
 // file.
 func FindRoot(dir string) (string, error) {

@@ -45,7 +45,7 @@ type DetectorFlagSet struct {
 // DetectorFlags declares on fs one flag for each setting of the detector
 // that a user may tune, bound to the fields of c, with package dedup's
 // defaults (c's fields are set to them, so a program that leaves a flag out
-// still gets the default): -lang, -html, -window, -max-stories, -max-text,
+// still gets the default): -lang, -html, -window, -lateness, -max-stories, -max-text,
 // -max-future, -copy-containment, -copy-jaccard, -min-shared, -same-story,
 // -boilerplate, -shingle, -hashes, -lsh-threshold, -seed, -max-matches and
 // -max-passages. c.NoPassages and c.Clock are left to the program.
@@ -60,6 +60,7 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 	c.Language = dedup.DefaultLanguage
 	c.HTML = dedup.HTMLAuto
 	c.Window = dedup.DefaultWindow
+	c.Lateness = dedup.DefaultLateness
 	c.MaxStories = dedup.DefaultMaxStories
 	c.MaxTextBytes = dedup.DefaultMaxTextBytes
 	c.MaxFuture = dedup.DefaultMaxFuture
@@ -108,7 +109,10 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 		fs.Var(HTML{&c.HTML}, n, "whether texts are HTML (`mode`): auto (when a text holds tags or entities), never or always")
 	}
 	if n := name("window"); n != "" {
-		fs.Var(Window{D: &c.Window}, n, "how long a dated story stays comparable: stories older than the newest date seen minus this `duration` are forgotten; off keeps them until -max-stories")
+		fs.Var(Window{D: &c.Window}, n, "how far apart in publication time two stories may be and still be copies or versions of one story (a `duration`); it also bounds what is held; off compares every story with every other and keeps stories until -max-stories")
+	}
+	if n := name("lateness"); n != "" {
+		fs.Var(Lateness{D: &c.Lateness}, n, "how far behind the stream's time a story may come and still be compared with every story of its window (a `duration`; the lateness the stream shows is allowed too); later stories are marked late; 0 allows only what the stream shows")
 	}
 	intVar(&c.MaxStories, "max-stories", "most stories remembered at once; the oldest is forgotten beyond it")
 	intVar(&c.MaxTextBytes, "max-text", "longest story text (and title) accepted, in `bytes`; longer ones are bad input")

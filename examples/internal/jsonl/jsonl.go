@@ -5,12 +5,16 @@
 //	 "source": "AFP", "date": "2021-12-25T14:00:00Z", "lang": "en"}
 //
 // id and text are required; title, source, date and lang are optional, and
-// other fields are ignored. date is RFC 3339, a day (taken as midnight UTC)
-// or a time without a zone (taken as UTC); empty or absent means undated.
+// other fields are ignored. An id is kept byte for byte: one that is not
+// valid UTF-8 is refused. Invalid UTF-8 in the other fields becomes U+FFFD.
+// date takes the forms of cli.ParseDate; empty or absent means undated.
 //
 // A Reader returns the lines of a stream one at a time while holding at most
 // a set number of bytes of a line, so one huge line is reported as bad input
 // instead of exhausting memory; Decode turns a line into a dedup.Story.
+//
+// The errors read as part of a command's message about a line ("in.jsonl
+// line 3: bad JSON: ..."), so they carry no package prefix.
 package jsonl
 
 import (
@@ -20,25 +24,29 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"time"
+	"unicode/utf8"
 
 	"github.com/newsdup/newsdup/dedup"
+	"github.com/newsdup/newsdup/examples/internal/cli"
 )
 
 // Reasons for rejecting a line; the errors returned wrap one of them and say
 // what is wrong in the words of someone looking at the line.
 var (
 	// ErrLineTooLong reports a line longer than the Reader's limit.
-	ErrLineTooLong = errors.New("jsonl: line too long")
+	ErrLineTooLong = errors.New("line too long")
 	// ErrBadJSON reports a line that is not a JSON object of strings.
-	ErrBadJSON = errors.New("jsonl: bad JSON")
+	ErrBadJSON = errors.New("bad JSON")
 	// ErrNoID reports a story without an id.
-	ErrNoID = errors.New("jsonl: no id")
+	ErrNoID = errors.New("no id")
+	// ErrBadID reports an id that is not valid UTF-8.
+	ErrBadID = errors.New("bad id")
 	// ErrNoText reports a story without a text.
-	ErrNoText = errors.New("jsonl: no text")
+	ErrNoText = errors.New("no text")
 	// ErrBadDate reports a date in none of the accepted forms.
-	ErrBadDate = errors.New("jsonl: bad date")
+	ErrBadDate = cli.ErrBadDate
 )
 
 // Reader reads lines of any length while holding at most a set number of
@@ -46,10 +54,12 @@ var (
 // reported by its length, without its content (bufio.Scanner would instead
 // stop at its buffer size). A Reader is not safe for concurrent use.
 type Reader struct {
-	r    *bufio.Reader
-	max  int
-	buf  []byte
-	line int
+	r      *bufio.Reader
+	max    int
+	buf    []byte
+	line   int
+	offset int64 // where the line last returned starts
+	next   int64 // where the next line starts
 }
 
 // NewReader returns a Reader of r that refuses lines of more than max bytes
@@ -61,6 +71,10 @@ func NewReader(r io.Reader, max int) *Reader {
 // Line returns the number, from 1, of the line Next last returned or
 // refused.
 func (lr *Reader) Line() int { return lr.line }
+
+// Offset returns the byte offset in the stream at which the line Next last
+// returned or refused starts (its byte order mark included).
+func (lr *Reader) Offset() int64 { return lr.offset }
 
 // Next returns the next line without its line ending ("\n" or "\r\n"), and
 // without a UTF-8 byte order mark at the start of the first line. The line
@@ -94,13 +108,14 @@ func (lr *Reader) Next() ([]byte, error) {
 		break
 	}
 	lr.line++
+	lr.offset, lr.next = lr.next, lr.next+int64(size)
 	content := size - eol
 	if size == len(lr.buf) {
 		lr.buf = trimEOL(lr.buf)
 		content = len(lr.buf)
 	}
 	if content > lr.max {
-		return nil, fmt.Errorf("%w: the line is %d bytes, more than the limit of %d", ErrLineTooLong, content, lr.max)
+		return nil, fmt.Errorf("%w: the line is %d bytes, more than the limit of %d (-max-line)", ErrLineTooLong, content, lr.max)
 	}
 	line := lr.buf
 	if lr.line == 1 {
@@ -133,7 +148,7 @@ type record struct {
 }
 
 // Decode decodes one line into a story. Its errors wrap ErrBadJSON, ErrNoID,
-// ErrNoText or ErrBadDate.
+// ErrBadID, ErrNoText or ErrBadDate and say what is wrong in user terms.
 func Decode(line []byte) (dedup.Story, error) {
 	var rec record
 	if err := json.Unmarshal(line, &rec); err != nil {
@@ -142,10 +157,18 @@ func Decode(line []byte) (dedup.Story, error) {
 	switch {
 	case rec.ID == "":
 		return dedup.Story{}, fmt.Errorf("%w: the \"id\" field is missing or empty", ErrNoID)
-	case rec.Text == "":
+	case strings.ContainsRune(rec.ID, utf8.RuneError):
+		// encoding/json replaces invalid UTF-8, and escapes of unpaired
+		// surrogates, with U+FFFD: the id would no longer be the one of
+		// the line, and two different ids could become one.
+		if err := checkRawID(line); err != nil {
+			return dedup.Story{}, fmt.Errorf("%w: %w", ErrBadID, err)
+		}
+	}
+	if rec.Text == "" {
 		return dedup.Story{}, fmt.Errorf("story %q: %w: the \"text\" field is missing or empty", rec.ID, ErrNoText)
 	}
-	t, err := ParseDate(rec.Date)
+	t, err := cli.ParseDate(rec.Date)
 	if err != nil {
 		return dedup.Story{}, fmt.Errorf("story %q: %w", rec.ID, err)
 	}
@@ -157,6 +180,46 @@ func Decode(line []byte) (dedup.Story, error) {
 		Time:     t,
 		Language: rec.Lang,
 	}, nil
+}
+
+// checkRawID checks that the "id" of a line that decodes as JSON is valid
+// UTF-8 as written: its bytes, and the \u escapes of its surrogate pairs.
+func checkRawID(line []byte) error {
+	var raw struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if err := json.Unmarshal(line, &raw); err != nil {
+		return err
+	}
+	b := raw.ID
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return fmt.Errorf("the id is not valid UTF-8 (byte %#02x at byte %d of the id's JSON string); ids are kept byte for byte, so fix the id at the source", b[i], i)
+		}
+		if b[i] != '\\' {
+			i += size
+			continue
+		}
+		if b[i+1] != 'u' {
+			i += 2
+			continue
+		}
+		u, _ := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		switch {
+		case u >= 0xD800 && u < 0xDC00 && i+12 <= len(b) && b[i+6] == '\\' && b[i+7] == 'u':
+			lo, _ := strconv.ParseUint(string(b[i+8:i+12]), 16, 16)
+			if lo < 0xDC00 || lo >= 0xE000 {
+				return fmt.Errorf("the id is not valid UTF-8: %s is half a surrogate pair", b[i:i+6])
+			}
+			i += 12
+		case u >= 0xD800 && u < 0xE000:
+			return fmt.Errorf("the id is not valid UTF-8: %s is half a surrogate pair", b[i:i+6])
+		default:
+			i += 6
+		}
+	}
+	return nil
 }
 
 // jsonProblem turns a decoding error into a message for someone looking at
@@ -183,26 +246,4 @@ func article(s string) string {
 		return "an " + s
 	}
 	return "a " + s
-}
-
-// dateLayouts are the date forms accepted, tried in order.
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02",
-}
-
-// ParseDate parses a story's date: RFC 3339, a day (midnight UTC), or a time
-// without a zone (UTC). The empty string, or white space, means undated: the
-// zero Time. Its error wraps ErrBadDate.
-func ParseDate(s string) (time.Time, error) {
-	if strings.TrimSpace(s) == "" {
-		return time.Time{}, nil
-	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%w %q: want RFC 3339 (2021-12-25T14:00:00Z), a day (2021-12-25) or a UTC time without zone (2021-12-25T14:00:00)", ErrBadDate, s)
 }
