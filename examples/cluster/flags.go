@@ -25,6 +25,7 @@ type options struct {
 	progress bool
 	files    []string
 
+	batch      bool            // -batch: judge the input as one collection, whatever its order
 	state      string          // -state: the state file, "" for none
 	stateEvery int             // -state-every: save after this many stories, 0 only at exit
 	redis      string          // -redis: the URL of the Redis server holding a shared state, "" for none
@@ -57,6 +58,20 @@ Other languages have no stemmer here and are rejected.
 
 Bad lines stop the run with exit status 1 unless -skip-bad is given.
 
+Time and order: two stories can be copies or versions of one story only if
+their dates are within -window of each other, whatever order they come in
+(an undated story is compared with every story held). Lines are answered as
+they come, each against the stories before it; stories leave once they are
+-window plus -lateness behind the oldest dates the input still brings, so a
+feed in date order holds about -window plus -lateness of stories, and one out
+of order holds what it still needs. A story that comes after stories of its
+window left is answered against those still held, marked "late": true, and
+counted on standard error at the end. With -batch the input is judged as one
+collection: the same answers for every order of its lines, each story
+compared with every story of its window, in input order at the end; a bad
+line without -skip-bad ends the input there (the stories before it are
+answered).
+
 With -state FILE the detector's state (the stories held, their clusters and
 the boilerplate learned) is loaded from FILE when it exists and saved to it at
 the end, every -state-every stories, and on SIGINT or SIGTERM, so a later run
@@ -73,10 +88,12 @@ or at the same time (the workers of a pipeline): each story is judged
 against the stories of all of them, as one detector given all their stories
 in the order the server records them would judge it. Every run sharing a
 state must be given the same values of the flags that shape the verdicts
-(-lang, -html, -window, -max-stories, -copy-containment, -copy-jaccard,
--min-shared, -same-story, -boilerplate, -shingle, -hashes, -lsh-threshold,
--seed); a run given other values stops with exit status 2. -redis and
--state cannot be used together.
+(-lang, -html, -window, -lateness, -max-stories, -copy-containment,
+-copy-jaccard, -min-shared, -same-story, -boilerplate, -shingle, -hashes,
+-lsh-threshold, -seed); a run given other values stops with exit status 2.
+Workers whose stories are out of step (one a few days behind the other) are
+one feed out of order: its lateness is allowed for, as above. -redis and
+-state cannot be used together, nor with -batch.
 
 See the package documentation (go doc ./examples/cluster) for details.
 
@@ -99,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.passages, "passages", false, "add the evidence to each match: Jaccard, containment and similarity scores, and the passages the stories share, with byte offsets and quote flags")
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "report bad input lines on standard error and go on, instead of stopping")
 	fs.BoolVar(&o.progress, "progress", false, "report progress on standard error once a second even when it is not a terminal")
+	fs.BoolVar(&o.batch, "batch", false, "judge the input as one collection (an archive, a backfill): the same answers whatever the order of its lines, each story compared with every story of its window; answers are written, in input order, at the end (see Time and order below)")
 	fs.StringVar(&o.state, "state", "", "state `file`: loaded at the start when it exists (else created), saved at the end, every -state-every stories and on SIGINT or SIGTERM")
 	fs.IntVar(&o.stateEvery, "state-every", defaultStateEvery, "with -state, also save the state once this many `stories` have been added since the last save (at the end of the batch that reaches it); 0 saves only when the run ends")
 
@@ -124,6 +142,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		errs = append(errs, errors.New("-state-every needs -state"))
 	}
 	errs = append(errs, redisFlagErrors(o)...)
+	if o.batch && (o.state != "" || o.redis != "") {
+		errs = append(errs, errors.New("-batch judges its input alone: it cannot be used with -state or -redis"))
+	}
 	if o.maxLine == 0 {
 		o.maxLine = 8*c.MaxTextBytes + 1<<20
 	}

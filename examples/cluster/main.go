@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -125,6 +126,7 @@ type pipeline struct {
 	start    position // where the -state file stood when the run started
 	last     position // the last story added by the run: LastID, LastInput, LastLine
 	stories  int      // stories processed
+	late     int      // stories that came late (dedup.Result.Late)
 	clusters int      // clusters started
 	skipped  int      // bad lines skipped
 	unsaved  int      // stories added since the state was last saved or loaded
@@ -132,6 +134,11 @@ type pipeline struct {
 
 	halted bool // the run has ended, or halt ended it: add nothing more
 	code   int  // the exit status, once halted
+
+	// With -batch: cancel ends the run, which then sends its exit status
+	// on finished.
+	cancel   context.CancelFunc
+	finished chan int
 }
 
 // errStop ends a run at a bad line; the reason was already reported.
@@ -144,6 +151,15 @@ var errHalted = errors.New("halted")
 // ends (at its end, at a bad line or an unreadable file) the state is saved
 // with -state, unless the output could not be written.
 func (p *pipeline) run(stdin io.Reader) int {
+	if p.opts.batch {
+		ctx, cancel := context.WithCancel(context.Background())
+		p.mu.Lock()
+		p.cancel, p.finished = cancel, make(chan int, 1)
+		p.mu.Unlock()
+		code := p.runBatch(ctx, stdin)
+		p.finished <- code
+		return code
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.store != nil {
@@ -172,6 +188,9 @@ func (p *pipeline) run(stdin io.Reader) int {
 		code = exitFail
 	case p.skipped > 0:
 		fmt.Fprintf(p.stderr, "cluster: %s skipped, %s processed\n", plural(p.skipped, "bad line", "bad lines"), plural(p.stories, "story", "stories"))
+	}
+	if note := p.lateNote(); note != "" {
+		fmt.Fprintf(p.stderr, "cluster: %s\n", note)
 	}
 	if serr != nil {
 		fmt.Fprintf(p.stderr, "cluster: %v\n", serr)
@@ -380,8 +399,28 @@ func (p *pipeline) answer(r dedup.Result, name string, line int) error {
 	if r.Kind == dedup.New {
 		p.clusters++
 	}
+	if r.Late {
+		p.late++
+	}
 	p.prog.update(p.stories, p.clusters, p.skipped)
 	return nil
+}
+
+// lateNote says what late stories mean and what to do, when there were any.
+func (p *pipeline) lateNote() string {
+	if p.late == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s came after stories published within -window of %s had been let go (more than -lateness behind the stream): %s compared with the stories still held, and may have missed copies or versions (\"late\": true in the output); for an archive, a backfill or merged feeds use -batch, or give a larger -lateness",
+		plural(p.late, "story", "stories"), pick(p.late, "it", "them"), pick(p.late, "it was", "they were"))
+}
+
+// pick returns one when n is 1, else many.
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // bad reports a bad line. It returns errStop unless bad lines are skipped.

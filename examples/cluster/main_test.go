@@ -50,6 +50,7 @@ type verdictOut struct {
 	Kind    string     `json:"kind"`
 	Score   float64    `json:"score"`
 	Matches []matchOut `json:"matches"`
+	Late    bool       `json:"late"`
 }
 
 type matchOut struct {

@@ -206,6 +206,19 @@ const (
 // does nothing and returns the run's exit status.
 func (p *pipeline) halt(sig os.Signal) int {
 	p.mu.Lock()
+	if p.opts.batch && p.cancel != nil {
+		// A -batch run writes nothing before its end: stop it, let it
+		// remove its temporary files, and say so.
+		p.mu.Unlock()
+		p.cancel()
+		<-p.finished
+		what, code := "interrupted (SIGINT)", exitInterrupt
+		if sig == syscall.SIGTERM {
+			what, code = "terminated (SIGTERM)", exitTerminate
+		}
+		fmt.Fprintf(p.stderr, "cluster: %s: nothing written (-batch writes its answers at the end)\n", what)
+		return code
+	}
 	defer p.mu.Unlock()
 	if p.halted {
 		return p.code

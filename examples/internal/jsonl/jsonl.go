@@ -73,7 +73,9 @@ func NewReader(r io.Reader, max int) *Reader {
 func (lr *Reader) Line() int { return lr.line }
 
 // Offset returns the byte offset in the stream at which the line Next last
-// returned or refused starts (its byte order mark included).
+// returned starts, after its byte order mark if it has one, so that the
+// line is the len(line) bytes there; for a refused line, where the line
+// starts.
 func (lr *Reader) Offset() int64 { return lr.offset }
 
 // Next returns the next line without its line ending ("\n" or "\r\n"), and
@@ -120,6 +122,7 @@ func (lr *Reader) Next() ([]byte, error) {
 	line := lr.buf
 	if lr.line == 1 {
 		line = bytes.TrimPrefix(line, []byte("\uFEFF"))
+		lr.offset += int64(len(lr.buf) - len(line))
 	}
 	return line, nil
 }
