@@ -29,6 +29,7 @@ const (
 	DefaultLanguage           = shingle.DefaultLanguage
 	DefaultWindow             = 72 * time.Hour
 	DefaultLateness           = 24 * time.Hour
+	DefaultStoryHorizon       = 7 * 24 * time.Hour
 	DefaultMaxStories         = 2_000_000
 	DefaultMaxTextBytes       = 4 << 20
 	DefaultMaxFuture          = 48 * time.Hour
@@ -112,6 +113,15 @@ type Config struct {
 	// above which a story that is not a copy joins it as the same story;
 	// default 0.33. Higher keeps more stories apart.
 	SameStoryThreshold float64
+	// StoryHorizon is how long after its latest story a cluster stays
+	// joinable as the same story: follow-ups, reactions and later reports
+	// of an event come days later. The similarity a story needs grows with
+	// its distance from the cluster's stories beyond Window (see
+	// Detector). A cluster whose stories all left the window keeps only
+	// what the story tier compares (its centroid, lines and years). Default
+	// 7 days; a negative StoryHorizon keeps clusters only while they hold
+	// stories, joinable within Window.
+	StoryHorizon time.Duration
 
 	// BoilerplateStories is the number of different clusters a line of text
 	// must have appeared in before it counts as site boilerplate (sign-up
@@ -139,6 +149,9 @@ func (c Config) withDefaults() (Config, error) {
 		c.Lateness = DefaultLateness
 	} else if c.Lateness < 0 {
 		c.Lateness = -1 // canonical: a negative lateness allows none
+	}
+	if c.StoryHorizon == 0 {
+		c.StoryHorizon = DefaultStoryHorizon
 	}
 	if c.MaxStories == 0 {
 		c.MaxStories = DefaultMaxStories
@@ -268,6 +281,7 @@ var agreedFields = []agreedField{
 	{"CopyContainment", false, func(c *Config) any { return &c.CopyContainment }},
 	{"MinSharedShingles", false, func(c *Config) any { return &c.MinSharedShingles }},
 	{"SameStoryThreshold", false, func(c *Config) any { return &c.SameStoryThreshold }},
+	{"StoryHorizon", false, func(c *Config) any { return &c.StoryHorizon }},
 }
 
 // text returns the field's value in c as text.

@@ -256,14 +256,16 @@ func (d *Detector) Len() int {
 	return len(d.st.stories)
 }
 
-// Clusters returns the clusters the detector holds, in the order they were
+// Clusters returns the clusters that hold stories, in the order they were
 // created, each with its members in the order they were added.
 func (d *Detector) Clusters() []Cluster {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	keys := make([]uint64, 0, len(d.st.clusters))
-	for k := range d.st.clusters {
-		keys = append(keys, k)
+	for k, cl := range d.st.clusters {
+		if len(cl.members) > 0 {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	out := make([]Cluster, len(keys))

@@ -1,15 +1,18 @@
 package dedup
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
+	"github.com/newsdup/newsdup/dedup/cluster"
 	"github.com/newsdup/newsdup/dedup/internal/wire"
 	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/newsdup/newsdup/shingle"
@@ -23,8 +26,14 @@ import (
 //	        (strings as strings, the rest as uvarints; floats as their bits)
 //	state:  seq (uvarint)
 //	time:   stream, watermark, first, evictedMin, evictedMax (times), the
-//	        sampled times (count, then varints, oldest first)
-//	clusters: count, then per cluster key (uvarint), id (string)
+//	        sampled times and latenesses (each a count, then varints, oldest
+//	        first)
+//	clusters: count, then per cluster key (uvarint), id (string), first,
+//	          last (times), centroid (vectors, removals, squared length as
+//	          uint64 bits, sorted terms and their float64 sums as uint64
+//	          bits), indexed terms (sorted), years
+//	          (count, year and members uvarints), lines (count, hash
+//	          uint64 and members uvarint)
 //	stories:  count, then per story in arrival order: seq, id, text, title,
 //	          source, time, eff, cluster key, year, title hash (uint64),
 //	          lines (count, uint64 hashes), words (count, hash uint64,
@@ -34,8 +43,9 @@ import (
 //	lines:  two generations (current, previous), each a count and per line
 //	        its hash (uint64), count n and n cluster keys (uint32)
 //
-// Everything else a detector holds (centroids, indexes, document
-// frequencies, the window queue) is rebuilt from the stories on load.
+// Everything else a detector holds (the indexes of stories, document
+// frequencies, the window queue and the clusters without stories) is
+// rebuilt on load.
 var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 2}
 
 // ErrSnapshot reports a snapshot that cannot be loaded: not a snapshot, a
@@ -76,17 +86,43 @@ func (d *Detector) Save(w io.Writer) error {
 	for _, t := range []time.Time{tl.stream, tl.watermark, tl.first, tl.evictedMin, tl.evictedMax} {
 		e.Time(t)
 	}
-	times := tl.times.values()
-	e.Uvarint(uint64(len(times)))
-	for _, x := range times {
-		e.Varint(x)
+	for _, s := range []*sample{&tl.times, &tl.lates} {
+		v := s.values()
+		e.Uvarint(uint64(len(v)))
+		for _, x := range v {
+			e.Varint(x)
+		}
 	}
 
 	keys := slices.Sorted(maps.Keys(st.clusters))
 	e.Uvarint(uint64(len(keys)))
 	for _, k := range keys {
+		cl := st.clusters[k]
 		e.Uvarint(k)
-		e.String(st.clusters[k].id)
+		e.String(cl.id)
+		e.Time(cl.first)
+		e.Time(cl.last)
+		cs := cl.centroid.State()
+		e.Uvarint(uint64(cs.N))
+		e.Uvarint(uint64(cs.Removals))
+		e.Uint64(math.Float64bits(cs.Norm2))
+		e.Sorted(cs.Terms)
+		for _, x := range cs.Sums {
+			e.Uint64(math.Float64bits(x))
+		}
+		e.Sorted(slices.Sorted(maps.Keys(cl.indexed)))
+		years := slices.Sorted(maps.Keys(cl.years))
+		e.Uvarint(uint64(len(years)))
+		for _, y := range years {
+			e.Uvarint(uint64(y))
+			e.Uvarint(uint64(cl.years[y]))
+		}
+		lines := slices.Sorted(maps.Keys(cl.lines))
+		e.Uvarint(uint64(len(lines)))
+		for _, h := range lines {
+			e.Uint64(h)
+			e.Uvarint(uint64(cl.lines[h]))
+		}
 	}
 
 	seqs := slices.Sorted(maps.Keys(st.bySeq))
@@ -204,16 +240,56 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 	for _, t := range []*time.Time{&tl.stream, &tl.watermark, &tl.first, &tl.evictedMin, &tl.evictedMax} {
 		*t = dec.Time()
 	}
-	n := dec.Count("time samples", timeSamples)
-	for i := 0; i < n && dec.Err() == nil; i++ {
-		tl.times.add(dec.Varint())
+	for _, s := range []*sample{&tl.times, &tl.lates} {
+		n := dec.Count("time samples", timeSamples)
+		for i := 0; i < n && dec.Err() == nil; i++ {
+			s.add(dec.Varint())
+		}
 	}
 
-	n = dec.Count("clusters", maxSnapshotCount)
-	ids := make(map[uint64]string, min(n, 1<<16))
+	n := dec.Count("clusters", maxSnapshotCount)
 	for i := 0; i < n && dec.Err() == nil; i++ {
 		k := dec.Uvarint()
-		ids[k] = dec.String("cluster id", MaxIDBytes)
+		id := dec.String("cluster id", MaxIDBytes)
+		first, last := dec.Time(), dec.Time()
+		var cs cluster.CentroidState
+		cs.N = dec.Count("cluster vectors", maxSnapshotCount)
+		cs.Removals = dec.Count("cluster removals", maxSnapshotCount)
+		cs.Norm2 = math.Float64frombits(dec.Uint64())
+		cs.Terms = dec.Sorted("centroid terms", maxSnapshotString)
+		cs.Sums = make([]float64, 0, min(len(cs.Terms), 1<<16))
+		for range cs.Terms {
+			cs.Sums = append(cs.Sums, math.Float64frombits(dec.Uint64()))
+		}
+		indexed := dec.Sorted("indexed terms", len(cs.Terms))
+		ny := dec.Count("years", 1<<16)
+		years := make(map[int]int, min(ny, 64))
+		for j := 0; j < ny && dec.Err() == nil; j++ {
+			years[dec.Count("year", 9999)] = dec.Count("year members", maxSnapshotCount)
+		}
+		nl := dec.Count("cluster lines", maxSnapshotCount)
+		lines := make(map[uint64]int32, min(nl, 1<<16))
+		for j := 0; j < nl && dec.Err() == nil; j++ {
+			lines[dec.Uint64()] = int32(dec.Count("line members", 1<<31-1))
+		}
+		if dec.Err() != nil {
+			break
+		}
+		if k == 0 || id == "" || k > seq || st.clusters[k] != nil || cs.N == 0 {
+			dec.Fail("cluster %q: bad key %d or no vectors", id, k)
+			break
+		}
+		cl := st.newCluster(k, id)
+		cl.first, cl.last = first, last
+		cl.centroid = cluster.Restore(cs)
+		cl.years, cl.lines = years, lines
+		for _, t := range indexed {
+			cl.indexed[t] = struct{}{}
+		}
+		st.terms.Add(k, indexed)
+		for _, t := range cs.Terms {
+			st.df[t]++
+		}
 	}
 
 	n = dec.Count("stories", maxSnapshotCount)
@@ -266,14 +342,14 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			dec.Fail("story without an id")
 		case st.stories[r.id] != nil:
 			dec.Fail("story %q twice", r.id)
-		case ids[key] == "" || key > r.seq:
+		case st.clusters[key] == nil || key > r.seq:
 			dec.Fail("story %q: unknown cluster %d", r.id, key)
 		}
 		if dec.Err() != nil {
 			break
 		}
 		prevSeq = r.seq
-		st.attach(r, st.clusterFor(key, ids[key]), r.vec.Top(nil, indexTerms), st.hasher.Sign(minhash.Signature{}, r.shingles), simhash.Sum(r.shingles))
+		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, r.shingles), simhash.Sum(r.shingles))
 	}
 
 	for _, gen := range []map[uint64]lineStat{st.lines.cur, st.lines.prev} {
@@ -291,8 +367,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 	if err := dec.Err(); err != nil {
 		return nil, err
 	}
-	if len(ids) != len(st.clusters) {
-		return nil, fmt.Errorf("%w: %d clusters listed, %d hold stories", ErrSnapshot, len(ids), len(st.clusters))
+	for _, k := range slices.Sorted(maps.Keys(st.clusters)) {
+		if cl := st.clusters[k]; len(cl.members) == 0 {
+			if cl.last.IsZero() {
+				return nil, fmt.Errorf("%w: cluster %q holds no story and has no time", ErrSnapshot, cl.id)
+			}
+			heap.Push(&st.dormant, dormantCluster{cl, cl.last})
+		}
 	}
 	st.seq = seq
 	return d, nil

@@ -20,9 +20,11 @@ const simhashDistance = 3
 
 // state is what a detector holds: the stories of the window, their clusters,
 // every index over them, and what was learned from the stream (document
-// frequencies, site boilerplate). Its methods insert, attach, detach,
-// remove and evict are the only operations that change it; the tiers read
-// it. It is not safe for concurrent use: the Detector's lock guards it.
+// frequencies, site boilerplate). Its methods (insert, attach, learn, hold,
+// detach, remove, evict) are the only operations that change it; the tiers
+// read it. A cluster outlives its stories: once they have all left the
+// window it keeps its summary (centroid, lines, years, times), joinable as
+// the same story, until Config.StoryHorizon after its latest story. It is not safe for concurrent use: the Detector's lock guards it.
 type state struct {
 	cfg    *Config
 	hasher *minhash.Hasher
@@ -39,6 +41,7 @@ type state struct {
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
 	queue    storyHeap
+	dormant  clusterHeap // clusters whose stories all left, by their latest time
 	time     timeline
 }
 
@@ -74,6 +77,7 @@ type clusterRec struct {
 	lines    map[uint64]int32    // line hash -> members that have the line
 	first    time.Time
 	last     time.Time
+	dropped  bool // no longer in the state
 }
 
 // newState returns an empty state for a configuration with its defaults
@@ -174,13 +178,18 @@ func (st *state) clusterFor(key uint64, id string) *clusterRec {
 	return st.newCluster(key, id)
 }
 
-// attach adds a story record to a cluster and to every index: the cluster's
-// centroid, lines and years, the story index (top are the story's heaviest
-// terms), document frequencies, the LSH, SimHash and anchor indexes and the
-// window queue.
+// attach adds a story record to a cluster: what the story tier learns from
+// it (learn) and the story itself (hold).
 func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash.Signature, fp simhash.Fingerprint) {
-	rec.cl = cl
-	cl.members = append(cl.members, rec)
+	st.learn(rec, cl, top)
+	st.hold(rec, cl, sig, fp)
+}
+
+// learn adds what a story tells of its cluster as a whole to the cluster's
+// summary: its centroid, lines, years and times, its heaviest terms (top)
+// in the story index, and the document frequencies of the terms that enter
+// the cluster.
+func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	for _, t := range rec.vec.Terms {
 		if cl.centroid.Weight(t) == 0 {
 			st.df[t]++ // the term enters the cluster
@@ -212,6 +221,14 @@ func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash
 			cl.last = rec.time
 		}
 	}
+}
+
+// hold adds a story to its cluster's members and to the indexes of stories:
+// by id and sequence number, the LSH, SimHash and anchor indexes and the
+// window queue.
+func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint) {
+	rec.cl = cl
+	cl.members = append(cl.members, rec)
 	st.stories[rec.id] = rec
 	st.bySeq[rec.seq] = rec
 	if len(rec.shingles) > 0 {
@@ -228,83 +245,129 @@ func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash
 	heap.Push(&st.queue, rec)
 }
 
-// detach undoes attach for a story that is no longer in the window queue.
-func (st *state) detach(rec *storyRec) {
+// detach takes a story that is no longer in the window queue out of its
+// cluster's members and out of every index of stories. When forget is set
+// (the story is removed, not let go) what it taught the cluster goes too:
+// its share of the centroid, lines, years and document frequencies; a story
+// that leaves the window leaves them to the cluster, which stays joinable
+// for Config.StoryHorizon after its latest story (see expire).
+func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
 	delete(st.bySeq, rec.seq)
 	st.lsh.Remove(rec.seq)
 	st.sim.Remove(rec.seq)
 	st.anchors.remove(rec.seq, rec.shingles)
 	cl := rec.cl
-	cl.centroid.Remove(rec.vec)
-	for _, t := range rec.vec.Terms {
-		if cl.centroid.Weight(t) != 0 {
-			continue // still in the cluster
-		}
-		if n := st.df[t]; n <= 1 {
-			delete(st.df, t)
-		} else {
-			st.df[t] = n - 1
-		}
-	}
-	for _, h := range rec.lines {
-		if cl.lines[h]--; cl.lines[h] <= 0 {
-			delete(cl.lines, h)
-		}
-	}
-	if rec.titleHash != 0 {
-		if cl.lines[rec.titleHash]--; cl.lines[rec.titleHash] <= 0 {
-			delete(cl.lines, rec.titleHash)
-		}
-	}
 	i := slices.Index(cl.members, rec)
 	cl.members = slices.Delete(cl.members, i, i+1)
-	if rec.year != 0 {
-		if cl.years[rec.year]--; cl.years[rec.year] <= 0 {
-			delete(cl.years, rec.year)
+	rec.cl = nil
+	if forget {
+		cl.centroid.Remove(rec.vec)
+		for _, t := range rec.vec.Terms {
+			if cl.centroid.Weight(t) == 0 {
+				st.dfDown(t) // the term leaves the cluster
+			}
+		}
+		for _, h := range rec.lines {
+			if cl.lines[h]--; cl.lines[h] <= 0 {
+				delete(cl.lines, h)
+			}
+		}
+		if rec.titleHash != 0 {
+			if cl.lines[rec.titleHash]--; cl.lines[rec.titleHash] <= 0 {
+				delete(cl.lines, rec.titleHash)
+			}
+		}
+		if rec.year != 0 {
+			if cl.years[rec.year]--; cl.years[rec.year] <= 0 {
+				delete(cl.years, rec.year)
+			}
 		}
 	}
 	if len(cl.members) == 0 {
-		delete(st.clusters, cl.key)
-		terms := make([]uint64, 0, len(cl.indexed))
-		for t := range cl.indexed {
-			terms = append(terms, t)
+		if cl.centroid.Len() == 0 || cl.last.IsZero() || st.cfg.StoryHorizon < 0 {
+			st.dropCluster(cl) // nothing left to join, or no time to keep it by
+		} else {
+			heap.Push(&st.dormant, dormantCluster{cl, cl.last})
 		}
-		st.terms.Remove(cl.key, terms)
 	}
-	rec.cl = nil
 }
 
-// remove takes a held story out of the window queue and detaches it.
+func (st *state) dfDown(t uint64) {
+	if n := st.df[t]; n <= 1 {
+		delete(st.df, t)
+	} else {
+		st.df[t] = n - 1
+	}
+}
+
+// dropCluster removes a cluster and what it counts for in the story index
+// and the document frequencies.
+func (st *state) dropCluster(cl *clusterRec) {
+	delete(st.clusters, cl.key)
+	st.terms.Remove(cl.key, slices.Collect(maps.Keys(cl.indexed)))
+	cl.centroid.EachTerm(st.dfDown)
+	cl.dropped = true
+}
+
+// remove takes a held story out of the window queue and detaches it,
+// forgetting what it taught.
 func (st *state) remove(rec *storyRec) {
 	heap.Remove(&st.queue, rec.heapIdx)
-	st.detach(rec)
+	st.detach(rec, true)
 }
 
-// evict removes the stories that fell behind the watermark (see timeline)
-// or beyond MaxStories.
+// evict lets go the stories that fell behind the watermark (see timeline)
+// or beyond MaxStories, and the clusters without stories that fell
+// Config.StoryHorizon behind it.
 func (st *state) evict() {
 	for len(st.queue) > 0 && (len(st.queue) > st.cfg.MaxStories || st.time.expired(st.queue[0].eff)) {
 		rec := heap.Pop(&st.queue).(*storyRec)
 		st.time.left(rec.eff)
-		st.detach(rec)
+		st.detach(rec, false)
+	}
+	for len(st.dormant) > 0 {
+		e := st.dormant[0]
+		switch cl := e.cl; {
+		case cl.dropped || len(cl.members) > 0:
+			heap.Pop(&st.dormant) // gone, or joined again: back when its stories leave
+		case !cl.last.Equal(e.last):
+			heap.Pop(&st.dormant) // joined and left again since: in again by its latest time
+			heap.Push(&st.dormant, dormantCluster{cl, cl.last})
+		case st.time.expired(cl.last.Add(st.cfg.StoryHorizon)):
+			heap.Pop(&st.dormant)
+			st.dropCluster(cl)
+		default:
+			return
+		}
 	}
 }
 
 // near reports whether a story published at t (zero if unknown) may be
-// compared with a held story (see timeline.near).
+// compared with a held story as its copy (see timeline.near).
 func (st *state) near(t time.Time, rec *storyRec) bool {
 	return st.time.near(t, rec.time)
 }
 
-// clusterNear reports whether a story published at t may join a cluster:
-// whether t is within the window of the span of its dated members (or
-// either is undated).
-func (st *state) clusterNear(t time.Time, cl *clusterRec) bool {
-	if t.IsZero() || cl.first.IsZero() || st.cfg.Window < 0 {
-		return true
+// gap returns how far a story published at t lies outside the span of a
+// cluster's dated stories: 0 within it, or when either is undated.
+func (st *state) gap(t time.Time, cl *clusterRec) time.Duration {
+	switch {
+	case t.IsZero() || cl.first.IsZero():
+		return 0
+	case t.Before(cl.first):
+		return cl.first.Sub(t)
+	case t.After(cl.last):
+		return t.Sub(cl.last)
 	}
-	return !t.Before(cl.first.Add(-st.cfg.Window)) && !t.After(cl.last.Add(st.cfg.Window))
+	return 0
+}
+
+// clusterNear reports whether a story published at t may join a cluster as
+// the same story: whether it lies within Config.StoryHorizon of the span of
+// the cluster's dated stories (or either is undated).
+func (st *state) clusterNear(t time.Time, cl *clusterRec) bool {
+	return st.cfg.Window < 0 || st.gap(t, cl) <= max(st.cfg.StoryHorizon, st.cfg.Window)
 }
 
 // export returns the public view of a cluster.
@@ -313,6 +376,34 @@ func (cl *clusterRec) export() Cluster {
 	for i, m := range cl.members {
 		c.Stories[i] = m.id
 	}
+	return c
+}
+
+// dormantCluster is a cluster whose stories all left, under its latest time
+// when they did; a cluster that a story joins again is left in the heap and
+// set aside when it comes up (see evict).
+type dormantCluster struct {
+	cl   *clusterRec
+	last time.Time
+}
+
+// clusterHeap orders dormant clusters by their latest time, then by key.
+type clusterHeap []dormantCluster
+
+func (h clusterHeap) Len() int { return len(h) }
+func (h clusterHeap) Less(i, j int) bool {
+	if c := h[i].last.Compare(h[j].last); c != 0 {
+		return c < 0
+	}
+	return h[i].cl.key < h[j].cl.key
+}
+func (h clusterHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *clusterHeap) Push(x any)   { *h = append(*h, x.(dormantCluster)) }
+func (h *clusterHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	old[len(old)-1] = dormantCluster{}
+	*h = old[:len(old)-1]
 	return c
 }
 

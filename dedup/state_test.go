@@ -48,8 +48,8 @@ func TestWindow(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = d.ClusterOf("undated")
 	assert.False(t, ok)
-	held := 24*perHour + timeSamples - timeSamples/50 // the window, and the stories sampled above the low quantile
-	assert.InDelta(t, held, d.Len(), 10)
+	held := 24*perHour + timeSamples/100 // the window, and the stories above the stream's time
+	assert.InDelta(t, held, d.Len(), 5)
 	again := agency
 	again.ID, again.Time = "agency-again", at(tick)
 	r, err = d.Add(again)
@@ -304,5 +304,69 @@ func TestReutersCopiesInAnyOrder(t *testing.T) {
 		found, late := count(t, slices.Insert(slices.Clone(sorted), 2, outlier))
 		assert.GreaterOrEqual(t, found, 198)
 		assert.Zero(t, late)
+	})
+}
+
+// A cluster stays joinable as the same story for StoryHorizon after its
+// latest story, after its stories left the window, with a similarity that
+// needs to be higher the further away; then it leaves.
+func TestStoryHorizon(t *testing.T) {
+	agency, rewrite := seedStories(t)
+	for _, c := range []struct {
+		name  string
+		days  int
+		want  Kind
+		score func(float64) bool
+	}{
+		{"two days later", 2, SameStory, nil},
+		{"five days later", 5, SameStory, nil},
+		{"nine days later", 9, New, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDetector(t, Config{})
+			start := time.Date(2021, 12, 1, 12, 0, 0, 0, time.UTC)
+			rng := rand.New(rand.NewPCG(7, 8))
+			h := 0
+			feed := func(until time.Time) {
+				for ; !start.Add(time.Duration(h) * time.Hour).After(until); h++ {
+					_, err := d.Add(Story{ID: fmt.Sprint("filler-", h), Time: start.Add(time.Duration(h) * time.Hour), Text: randomText(rng, 40)})
+					require.NoError(t, err)
+				}
+			}
+			feed(start.Add(minSamples * time.Hour))
+			a := agency
+			a.Time = start.Add(time.Duration(h) * time.Hour)
+			_, err := d.Add(a)
+			require.NoError(t, err)
+			later := a.Time.Add(time.Duration(c.days) * 24 * time.Hour)
+			feed(later)
+			_, held := d.ClusterOf(a.ID)
+			assert.Equal(t, c.days < 4, held, "the agency story is held for the window and the lateness")
+			r := rewrite
+			r.Time = later
+			res, err := d.Add(r)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, res.Kind)
+			if c.want == SameStory {
+				assert.Equal(t, a.ID, res.Cluster)
+			}
+		})
+	}
+	t.Run("the similarity needed grows with the gap", func(t *testing.T) {
+		d := newDetector(t, Config{})
+		near, far := time.Date(2021, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 12, 6, 0, 0, 0, 0, time.UTC)
+		a := agency
+		a.Time = near
+		_, err := d.Add(a)
+		require.NoError(t, err)
+		r1, r2 := rewrite, rewrite
+		r1.ID, r1.Time = "near", near.Add(24*time.Hour)
+		r2.ID, r2.Time = "far", far
+		q1, err := d.Query(r1)
+		require.NoError(t, err)
+		q2, err := d.Query(r2)
+		require.NoError(t, err)
+		require.Equal(t, SameStory, q1.Kind)
+		assert.Less(t, q2.Score, q1.Score)
 	})
 }

@@ -11,6 +11,11 @@ const (
 	yearConflict    = 0.1 // subtracted when a story and a cluster name different latest years
 )
 
+// horizonPenalty is subtracted from the similarity of a story published
+// Config.StoryHorizon away from a cluster's stories, and in proportion from
+// one between Config.Window and that.
+var horizonPenalty = 0.2
+
 // bestCluster returns the candidate cluster most similar to a story as a
 // whole, and the similarity; nil when there is none. skip names a story to
 // leave out (a Query of a held id): its cluster is left out when it is the
@@ -51,6 +56,11 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 	if sharesLines(p, f, cl) {
 		if rest := cl.centroid.Cosine(vector(st, p, f, cl.lines)); rest < st.cfg.SameStoryThreshold {
 			s = rest
+		}
+	}
+	if w, h := st.cfg.Window, st.cfg.StoryHorizon; w >= 0 && h > w {
+		if g := st.gap(p.story.Time, cl); g > w {
+			s -= horizonPenalty * float64(g-w) / float64(h-w)
 		}
 	}
 	if f.year != 0 {

@@ -11,26 +11,27 @@ import (
 // could rule a story out, and is compared with every story held.
 //
 // What is held is bounded by a watermark that trails the stream: stories
-// published before it leave. It is Config.Window plus Config.Lateness behind
-// the oldest times the stream still brings: a low quantile (lowQuantile) of
-// the times of the last timeSamples dated stories taken in, so that the
-// stories of a window stay while the stream may still bring stories that
-// need them. In a feed in date order that is the window and the lateness
-// behind the newest stories, and the timeSamples stories before them; in a
-// feed out of order (shuffled, a backfill, two feeds out of step) it stays
-// as far back as the feed reaches, up to Config.MaxStories. A story dated
-// far ahead of the others moves nothing; the watermark never moves back,
-// and does not move before minSamples dated stories have shown whether the
-// feed comes in order. Stories dated long before all the others, if they
-// are more than a share lowQuantile of the feed, hold it back.
+// published before it leave, and it never moves back. It follows the last
+// timeSamples dated stories taken in. Their times give the stream's time, a
+// high quantile (timeQuantile), so that a few stories dated far ahead of the
+// others move nothing. How late each of them came, behind the stream's time
+// then, says whether the feed comes in order: while more than a share
+// 1-lateQuantile of them came more than Config.Lateness late, the feed is
+// out of order (shuffled, a backfill, two feeds out of step), and the
+// watermark stays Window plus Lateness behind the oldest times the feed
+// still brings (the lowQuantile of the times sampled), so that what it still
+// needs is held, up to Config.MaxStories; otherwise it is Window plus
+// Lateness behind the stream's time. Nothing leaves before minSamples dated
+// stories have shown which it is.
 //
 // A story that comes after stories of its window left is compared with
 // those still held: its Result says Late.
 const (
 	timeSamples  = 256
 	minSamples   = 128
+	timeQuantile = 0.99 // the stream's time, under which undated stories are held
+	lateQuantile = 0.99
 	lowQuantile  = 0.02
-	timeQuantile = 0.95 // the stream's time, under which undated stories are held
 )
 
 // timeline follows the publication times of the stories taken in. It is
@@ -39,6 +40,7 @@ type timeline struct {
 	window, lateness time.Duration // from the Config; a negative window holds everything
 
 	times sample // the last dated times taken in (Unix ns)
+	lates sample // how late each came behind the stream's time then (ns)
 
 	stream    time.Time // the stream's time: timeQuantile of times
 	watermark time.Time // stories published before it leave; it never moves back
@@ -58,11 +60,20 @@ func (tl *timeline) observe(t time.Time) time.Time {
 	if tl.first.IsZero() {
 		tl.first = t
 	}
+	var late int64
+	if !tl.stream.IsZero() && t.Before(tl.stream) {
+		late = int64(tl.stream.Sub(t))
+	}
 	tl.times.add(t.UnixNano())
+	tl.lates.add(late)
 	tl.stream = time.Unix(0, tl.times.quantile(timeQuantile)).UTC()
 	if tl.window >= 0 && len(tl.times.ring) >= minSamples {
-		low := time.Unix(0, tl.times.quantile(lowQuantile)).UTC()
-		if w := low.Add(-tl.window - max(tl.lateness, 0)); w.After(tl.watermark) {
+		lateness := max(tl.lateness, 0)
+		from := tl.stream // in order
+		if time.Duration(tl.lates.quantile(lateQuantile)) > lateness {
+			from = time.Unix(0, tl.times.quantile(lowQuantile)).UTC() // out of order
+		}
+		if w := from.Add(-tl.window - lateness); w.After(tl.watermark) {
 			tl.watermark = w
 		}
 	}

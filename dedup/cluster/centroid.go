@@ -104,6 +104,48 @@ func (c *Centroid) Cosine(v Vector) float64 {
 	return math.Min(1, dot/(nv*math.Sqrt(c.norm2)))
 }
 
+// CentroidState is everything a Centroid holds, for storing it: the terms
+// in increasing order with their summed weights, its squared length as it
+// was kept (so that a restored centroid computes the same similarities, bit
+// for bit), and its counts of vectors and of removals.
+type CentroidState struct {
+	Terms    []uint64
+	Sums     []float64
+	Norm2    float64
+	N        int
+	Removals int
+}
+
+// State returns the centroid's state.
+func (c *Centroid) State() CentroidState {
+	s := CentroidState{Terms: make([]uint64, 0, len(c.sum)), Norm2: c.norm2, N: c.n, Removals: c.removals}
+	for t := range c.sum {
+		s.Terms = append(s.Terms, t)
+	}
+	slices.Sort(s.Terms)
+	s.Sums = make([]float64, len(s.Terms))
+	for i, t := range s.Terms {
+		s.Sums[i] = c.sum[t]
+	}
+	return s
+}
+
+// Restore returns the centroid whose state State gave.
+func Restore(s CentroidState) Centroid {
+	c := Centroid{sum: make(map[uint64]float64, len(s.Terms)), norm2: s.Norm2, n: s.N, removals: s.Removals}
+	for i, t := range s.Terms {
+		c.sum[t] = s.Sums[i]
+	}
+	return c
+}
+
+// EachTerm calls f for each term of the centroid, in no particular order.
+func (c *Centroid) EachTerm(f func(t uint64)) {
+	for t := range c.sum {
+		f(t)
+	}
+}
+
 // Vector returns the centroid's summed weights as a Vector scaled to unit
 // length.
 func (c *Centroid) Vector() Vector { return FromMap(c.sum, true) }

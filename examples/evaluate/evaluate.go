@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -71,6 +72,37 @@ func stream(cfg dedup.Config, l labelled) (outcome, error) {
 	o.elapsed = time.Since(start)
 	o.scores, err = score(l.gold, o.pred)
 	return o, err
+}
+
+// batch gives the stories to dedup.Batch, which judges them as one
+// collection whatever their order, and scores the clusters they were put in.
+func batch(cfg dedup.Config, l labelled) (outcome, error) {
+	o := outcome{results: make([]dedup.Result, len(l.stories)), pred: make([]string, len(l.stories))}
+	start := time.Now()
+	_, err := dedup.Batch(context.Background(), cfg, dedup.Stories(l.stories), func(i int, r dedup.Result, err error) error {
+		if err != nil {
+			return fmt.Errorf("story %d of %d: %w", i+1, len(l.stories), err)
+		}
+		o.results[i], o.pred[i] = r, r.Cluster
+		return nil
+	})
+	if err != nil {
+		return outcome{}, err
+	}
+	o.elapsed = time.Since(start)
+	o.scores, err = score(l.gold, o.pred)
+	return o, err
+}
+
+// byDate returns the data set in date order (stable: undated stories keep
+// their place at the start, stories of one time their file order).
+func (l labelled) byDate() labelled {
+	perm := make([]int, len(l.stories))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, func(a, b int) int { return l.stories[a].Time.Compare(l.stories[b].Time) })
+	return l.permuted(perm)
 }
 
 // row is one line of the table.

@@ -17,16 +17,17 @@ const (
 	setECB     = "ecb"
 	setSeeds   = "seeds"
 	setPerturb = "perturb"
+	setGVC     = "gvc"
 	setFiles   = "files"
 )
 
-var allSets = []string{setECB, setSeeds, setPerturb, setFiles}
+var allSets = []string{setECB, setSeeds, setPerturb, setGVC, setFiles}
 
 // options are the command's settings, from its flags.
 type options struct {
 	cfg dedup.Config
 
-	ecbPath, reutersPath, seedsDir string
+	ecbPath, reutersPath, gvcPath, seedsDir string
 	files                          listValue
 	only                           listValue
 
@@ -39,6 +40,7 @@ type options struct {
 	verboseMax  int
 	minECBF1    float64
 	minPertF1   float64
+	minBatchF1  float64 // floor of the batch copy-link pairwise F1 of the shuffled perturbation set
 	checkSeeds  bool
 	commandLine string // the arguments, quoted for a shell
 }
@@ -91,14 +93,20 @@ Data sets (a missing file skips its row, unless a floor needs it):
                 positions, as one more gold cluster (-seeds)
   perturbation  Reuters stories and copies made from them the way outlets
                 republish wire stories, with unrelated Reuters stories as
-                distractors (-reuters, or NEWSDUP_REUTERS)
+                distractors (-reuters, or NEWSDUP_REUTERS): in date order,
+                and shuffled, streamed and in batch mode
+  GVC           510 dated local reports of 241 shootings, in date order,
+                streamed and in batch mode (-gvc, or NEWSDUP_GVC)
   files         any labelled JSON Lines file given with -file
 
 With -gen FILE, it only writes the perturbation set to FILE ("-" for
 standard output), one JSON line per story, and exits.
 
+Every data set is also judged in batch mode (dedup.Batch): the answers of
+the whole collection, the same whatever its order.
+
 Exit status: 0 on success, 1 when a floor (-min-ecb-f1, -min-perturb-f1,
--check-seeds) is not met, a data set a floor needs is missing, or data cannot
+-min-batch-copy-f1, -check-seeds) is not met, a data set a floor needs is missing, or data cannot
 be read; 2 for bad flags.
 
 Flags:
@@ -117,9 +125,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 
 	fs.StringVar(&o.ecbPath, "ecb", "", "`path` of the ECB+ articles (JSON Lines with id, title, text, cluster); default $NEWSDUP_ECBPLUS, else ../shared/datasets/ecbplus/articles.jsonl beside the repository")
 	fs.StringVar(&o.reutersPath, "reuters", "", "`path` of the Reuters-21578 articles the perturbation set is drawn from; default $NEWSDUP_REUTERS, else ../shared/datasets/reuters21578/articles.jsonl beside the repository")
+	fs.StringVar(&o.gvcPath, "gvc", "", "`path` of the GVC articles (JSON Lines with id, title, text, date, cluster); default $NEWSDUP_GVC, else ../shared/datasets/gvc/articles.jsonl beside the repository")
 	fs.StringVar(&o.seedsDir, "seeds", "", "`directory` holding the seed stories 000_4bb1d15e2e08605f.txt and 001_f74bd945f370ec2b.txt; default testdata in the repository")
 	fs.Var(fileList{&o.files}, "file", "a labelled JSON Lines `file` (id, text, cluster; title, date, source optional) to evaluate as one more row, streamed in file order; repeat for more")
-	fs.Var(&o.only, "only", "evaluate only these data sets, a comma-separated `list` of ecb, seeds, perturb and files; default all")
+	fs.Var(&o.only, "only", "evaluate only these data sets, a comma-separated `list` of ecb, seeds, perturb, gvc and files; default all")
 
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of every random choice: the shuffled ECB+ orders, where the seed stories go, and the perturbation set; the same seed gives the same results")
 	fs.IntVar(&o.orders, "orders", 5, "number of shuffled orders ECB+ is streamed in, besides file order")
@@ -132,6 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.verboseMax, "v-max", 15, "most examples listed per diagnostic with -v")
 	fs.Float64Var(&o.minECBF1, "min-ecb-f1", 0, "floor for CI: fail (exit 1) when the B-cubed F1 of ECB+, the mean over the shuffled orders, is below this; 0 means no floor")
 	fs.Float64Var(&o.minPertF1, "min-perturb-f1", 0, "floor for CI: fail (exit 1) when the pairwise F1 of the perturbation set is below this; 0 means no floor")
+	fs.Float64Var(&o.minBatchF1, "min-batch-copy-f1", 0, "floor for CI: fail (exit 1) when the pairwise F1 of the copy links that batch mode finds in the shuffled perturbation set is below this; 0 means no floor")
 	fs.BoolVar(&o.checkSeeds, "check-seeds", false, "fail (exit 1) unless the two seed stories end in one cluster that no ECB+ article joined")
 
 	// The detector's flags, as in cluster, but for -seed (the name is
@@ -169,6 +179,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	positive("v-max", float64(o.verboseMax))
 	unit("min-ecb-f1", o.minECBF1)
 	unit("min-perturb-f1", o.minPertF1)
+	unit("min-batch-copy-f1", o.minBatchF1)
 	if o.orders < 0 {
 		errs = append(errs, fmt.Errorf("-orders must not be negative, got %d", o.orders))
 	}
@@ -185,6 +196,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.minPertF1 > 0 && !o.want(setPerturb) {
 		errs = append(errs, errors.New("-min-perturb-f1 needs the perturb data set, which -only leaves out"))
+	}
+	if o.minBatchF1 > 0 && !o.want(setPerturb) {
+		errs = append(errs, errors.New("-min-batch-copy-f1 needs the perturb data set, which -only leaves out"))
 	}
 	if o.checkSeeds && !o.want(setSeeds) {
 		errs = append(errs, errors.New("-check-seeds needs the seeds data set, which -only leaves out"))

@@ -68,6 +68,8 @@ const (
 	ecbRel     = "ecbplus/articles.jsonl"
 	reutersEnv = "NEWSDUP_REUTERS"
 	reutersRel = "reuters21578/articles.jsonl"
+	gvcEnv     = "NEWSDUP_GVC"
+	gvcRel     = "gvc/articles.jsonl"
 )
 
 // missing is the message for a data set that cannot be found.

@@ -28,6 +28,8 @@ type evaluation struct {
 	haveECBMean   bool
 	perturbF1     float64
 	havePerturb   bool
+	batchCopyF1   float64 // copy links of batch mode on the shuffled perturbation set
+	haveBatchCopy bool
 	seeds         seedCheck
 	haveSeedCheck bool
 }
@@ -93,6 +95,14 @@ func (e *evaluation) run() error {
 			reutersPath = ""
 		}
 	}
+	var gvcPath string
+	if o.want(setGVC) {
+		gvcPath = dataPath(o.gvcPath, gvcEnv, gvcRel)
+		if !exists(gvcPath) {
+			e.skip(missing("GVC", gvcPath, "gvc", gvcEnv))
+			gvcPath = ""
+		}
+	}
 	if o.want(setFiles) {
 		for _, f := range o.files {
 			if !exists(f) {
@@ -120,6 +130,11 @@ func (e *evaluation) run() error {
 	}
 	if reutersPath != "" {
 		if err := e.perturbRow(reutersPath); err != nil {
+			return err
+		}
+	}
+	if gvcPath != "" {
+		if err := e.gvcRows(gvcPath); err != nil {
 			return err
 		}
 	}
@@ -161,6 +176,9 @@ func (e *evaluation) ecbRows(ecb labelled) error {
 	}
 	r, minF1 := meanRow(fmt.Sprintf("ECB+, %d shuffled orders (mean)", len(outs)), outs)
 	e.rows = append(e.rows, r)
+	if err := e.batchRow("ECB+, batch", ecb); err != nil {
+		return err
+	}
 	e.ecbMeanF1, e.haveECBMean = r.s.BCubedF1, true
 	f1s := make([]string, len(outs))
 	for i, o := range outs {
@@ -196,9 +214,22 @@ func (e *evaluation) seedRow(ecb labelled, dir string) error {
 	return nil
 }
 
-// perturbRow draws the perturbation set and streams it in date order.
+// batchRow judges a data set in batch mode and adds its row.
+func (e *evaluation) batchRow(name string, l labelled) error {
+	out, err := batch(e.opts.cfg, l)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	e.progress(name, out)
+	e.rows = append(e.rows, newRow(name, out))
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) })
+	return nil
+}
+
+// perturbRow draws the perturbation set and streams it in date order, then
+// shuffled (streamed, and in batch mode).
 func (e *evaluation) perturbRow(path string) error {
-	const name = "Perturbation set (Reuters)"
+	const name = "Perturbation set (Reuters), date order"
 	start := time.Now()
 	arts, st, err := perturbationSet(e.opts, path)
 	if err != nil {
@@ -213,13 +244,69 @@ func (e *evaluation) perturbRow(path string) error {
 	e.progress(name, out)
 	e.rows = append(e.rows, newRow(name, out))
 	e.perturbF1, e.havePerturb = out.scores.PairF1, true
-	e.notes = append(e.notes, "Perturbation set: "+describeSet(st, e.opts.seed)+"; streamed in date order.")
-	if cs, err := score(l.gold, copyLinked(l, out)); err == nil {
-		e.notes = append(e.notes, fmt.Sprintf("Perturbation set, copy verdicts alone (stories linked only by Copy verdicts to the stories they copy): %d clusters, pairwise P %.3f R %.3f F1 %.3f, B³ F1 %.3f.",
-			cs.Predicted, cs.PairP, cs.PairR, cs.PairF1, cs.BCubedF1))
+	e.notes = append(e.notes, "Perturbation set: "+describeSet(st, e.opts.seed)+".")
+	copyNote := func(name string, l labelled, out outcome) (scores, error) {
+		cs, err := score(l.gold, copyLinked(l, out))
+		if err == nil {
+			late := 0
+			for _, r := range out.results {
+				if r.Late {
+					late++
+				}
+			}
+			e.notes = append(e.notes, fmt.Sprintf("%s, copy verdicts alone (stories linked only by Copy verdicts to the stories they copy): %d clusters, pairwise P %.3f R %.3f F1 %.3f, B³ F1 %.3f; %d stories late.",
+				name, cs.Predicted, cs.PairP, cs.PairR, cs.PairF1, cs.BCubedF1, late))
+		}
+		return cs, err
+	}
+	if _, err := copyNote(name, l, out); err != nil {
+		return err
 	}
 	e.diags = append(e.diags, func(w io.Writer) { e.perturbDiagnostics(w, l, out) })
+
+	shuffled := l.permuted(shuffle(e.opts.seed, 1<<40, len(l.stories)))
+	const sname = "Perturbation set, shuffled, streamed"
+	sout, err := stream(e.opts.cfg, shuffled)
+	if err != nil {
+		return fmt.Errorf("perturbation set, shuffled: %w", err)
+	}
+	e.progress(sname, sout)
+	e.rows = append(e.rows, newRow(sname, sout))
+	if _, err := copyNote(sname, shuffled, sout); err != nil {
+		return err
+	}
+	const bname = "Perturbation set, shuffled, batch"
+	bout, err := batch(e.opts.cfg, shuffled)
+	if err != nil {
+		return fmt.Errorf("perturbation set, batch: %w", err)
+	}
+	e.progress(bname, bout)
+	e.rows = append(e.rows, newRow(bname, bout))
+	cs, err := copyNote(bname, shuffled, bout)
+	if err != nil {
+		return err
+	}
+	e.batchCopyF1, e.haveBatchCopy = cs.PairF1, true
+	e.diags = append(e.diags, func(w io.Writer) { e.perturbDiagnostics(w, shuffled, bout) })
 	return nil
+}
+
+// gvcRows streams GVC in date order and judges it in batch mode.
+func (e *evaluation) gvcRows(path string) error {
+	arts, err := readArticles(path, true)
+	if err != nil {
+		return err
+	}
+	l := newLabelled(arts).byDate()
+	const name = "GVC, date order"
+	out, err := stream(e.opts.cfg, l)
+	if err != nil {
+		return fmt.Errorf("GVC: %w", err)
+	}
+	e.progress(name, out)
+	e.rows = append(e.rows, newRow(name, out))
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) })
+	return e.batchRow("GVC, batch", l)
 }
 
 // fileRow streams a labelled file in file order.
@@ -254,7 +341,7 @@ func (e *evaluation) report(w io.Writer) {
 	for _, n := range e.notes {
 		fmt.Fprintln(w, "- "+n)
 	}
-	fmt.Fprintln(w, "- stories/s: one Add after the other on one detector per pass, wall time; it varies with the machine and its load.")
+	fmt.Fprintln(w, "- stories/s: wall time of one pass on one detector (Add after Add when streamed; dedup.Batch, analysing on all cores, in batch mode); it varies with the machine and its load.")
 	fmt.Fprintln(w)
 	cmd := "go run ./examples/evaluate"
 	if e.opts.commandLine != "" {
@@ -278,6 +365,9 @@ func (e *evaluation) floors() []string {
 	}
 	if o.minPertF1 > 0 && e.havePerturb && e.perturbF1 < o.minPertF1 {
 		failed = append(failed, fmt.Sprintf("perturbation set pairwise F1 is %.4f, below -min-perturb-f1 %g", e.perturbF1, o.minPertF1))
+	}
+	if o.minBatchF1 > 0 && e.haveBatchCopy && e.batchCopyF1 < o.minBatchF1 {
+		failed = append(failed, fmt.Sprintf("copy links of batch mode on the shuffled perturbation set: pairwise F1 %.4f, below -min-batch-copy-f1 %g", e.batchCopyF1, o.minBatchF1))
 	}
 	if o.checkSeeds && e.haveSeedCheck && (!e.seeds.together || e.seeds.joined > 0) {
 		failed = append(failed, fmt.Sprintf("-check-seeds: seed stories in one cluster: %v, ECB+ articles in their cluster: %d", e.seeds.together, e.seeds.joined))

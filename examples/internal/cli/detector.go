@@ -45,7 +45,8 @@ type DetectorFlagSet struct {
 // DetectorFlags declares on fs one flag for each setting of the detector
 // that a user may tune, bound to the fields of c, with package dedup's
 // defaults (c's fields are set to them, so a program that leaves a flag out
-// still gets the default): -lang, -html, -window, -lateness, -max-stories, -max-text,
+// still gets the default): -lang, -html, -window, -lateness, -story-horizon,
+// -max-stories, -max-text,
 // -max-future, -copy-containment, -copy-jaccard, -min-shared, -same-story,
 // -boilerplate, -shingle, -hashes, -lsh-threshold, -seed, -max-matches and
 // -max-passages. c.NoPassages and c.Clock are left to the program.
@@ -61,6 +62,7 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 	c.HTML = dedup.HTMLAuto
 	c.Window = dedup.DefaultWindow
 	c.Lateness = dedup.DefaultLateness
+	c.StoryHorizon = dedup.DefaultStoryHorizon
 	c.MaxStories = dedup.DefaultMaxStories
 	c.MaxTextBytes = dedup.DefaultMaxTextBytes
 	c.MaxFuture = dedup.DefaultMaxFuture
@@ -124,6 +126,9 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 	floatVar(&c.CopyContainment, "copy-containment", "a story is a copy when at least this share of the shorter text's word sequences is found in the other (catches trimmed copies)")
 	floatVar(&c.CopyJaccard, "copy-jaccard", "... or when the two texts share at least this share of all their word sequences (Jaccard similarity)")
 	intVar(&c.MinSharedShingles, "min-shared", "least number of word sequences, outside site boilerplate, two copies must share")
+	if n := name("story-horizon"); n != "" {
+		fs.Var(Window{D: &c.StoryHorizon}, n, "how long after its latest story a cluster stays joinable as the same story (a `duration`; the similarity needed grows beyond -window); off keeps a cluster joinable only within -window of its stories")
+	}
 	floatVar(&c.SameStoryThreshold, "same-story", "similarity to a cluster as a whole (0 to 1) at which a story that is not a copy joins it as the same story; higher keeps more stories apart")
 	intVar(&c.BoilerplateStories, "boilerplate", "a line of text seen in this many different clusters counts as site boilerplate (sign-up boxes, footers) and is ignored (at most 8)")
 	intVar(&c.ShingleSize, "shingle", "words in the word sequences (shingles) compared for copies")
