@@ -28,8 +28,8 @@ type options struct {
 	cfg dedup.Config
 
 	ecbPath, reutersPath, gvcPath, seedsDir string
-	files                          listValue
-	only                           listValue
+	files                                   listValue
+	only                                    listValue
 
 	seed                              uint64
 	orders                            int

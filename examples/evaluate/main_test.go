@@ -202,7 +202,7 @@ func TestPerturbationEndToEnd(t *testing.T) {
 	code, out, stderr := runCmd(t, append(args, "-v")...)
 	require.Equal(t, exitOK, code, stderr)
 	rows := parseTable(t, out)
-	r, ok := rows["Perturbation set (Reuters)"]
+	r, ok := rows["Perturbation set (Reuters), date order"]
 	require.True(t, ok, out)
 	assert.Equal(t, 450, r.gold, "150 originals and 300 distractors")
 	assert.True(t, r.stories >= 450+150 && r.stories <= 450+5*150, "stories: %d", r.stories)
