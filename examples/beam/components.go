@@ -88,10 +88,19 @@ func (fn *rootFn) ProcessElement(u string, it func(*string) bool, emit func(stri
 		return nil
 	}
 	if len(ns) > 1 {
-		return fmt.Errorf("%w within %d rounds (--cc-rounds): story %q still has %d neighbours", errNotConverged, fn.Rounds, idOf(u), len(ns))
+		return fmt.Errorf("%w within %d rounds (--cc-rounds): node %q still has %d neighbours", errNotConverged, fn.Rounds, nodeName(u), len(ns))
 	}
 	emit(u, ns[0])
 	return nil
+}
+
+// nodeName returns the story id of a node that is an order key, else the
+// node itself.
+func nodeName(u string) string {
+	if len(u) >= keyPrefix && (u[0] == 'd' || u[0] == 'u') {
+		return idOf(u)
+	}
+	return u
 }
 
 // components returns, for every node of the graph whose edges are given

@@ -82,7 +82,7 @@ type options struct {
 // Defaults of the pipeline's own flags.
 const (
 	defaultShardSpan = 7 * 24 * time.Hour
-	defaultCCRounds  = 12
+	defaultCCRounds  = 16
 )
 
 // htmlValue is the --html flag.

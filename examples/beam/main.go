@@ -82,9 +82,17 @@ runner of the Beam Go SDK. See the README for the stages.
 Flags:
 `
 
-// quiet keeps the in-process runner's log to warnings and errors.
+// quiet keeps the in-process runner's log to warnings, such as the bad
+// lines skipped: the error that stops a run is reported once, at the end.
 func quiet() {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	slog.SetDefault(slog.New(warningsOnly{slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})}))
+}
+
+// warningsOnly passes on the records of level Warn only.
+type warningsOnly struct{ slog.Handler }
+
+func (h warningsOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l == slog.LevelWarn && h.Handler.Enabled(ctx, l)
 }
 
 // summary is what a run counted.
@@ -130,9 +138,19 @@ func run(ctx context.Context, o *options) (summary, error) {
 	return sum, nil
 }
 
-// pipelineError returns the error of a failed run.
+// errPipeline reports a failed run.
+var errPipeline = errors.New("the pipeline failed")
+
+// pipelineError returns the error of a failed run: the message of the
+// function that failed, without the runner's description of the stage
+// around it (shown with --verbose).
 func pipelineError(err error) error {
-	return errors.New("the pipeline failed: " + err.Error())
+	msg := err.Error()
+	const mark = "] failed:\n"
+	if i := strings.LastIndex(msg, mark); i >= 0 {
+		return fmt.Errorf("%w: %s", errPipeline, strings.TrimSpace(msg[i+len(mark):]))
+	}
+	return fmt.Errorf("%w: %v", errPipeline, err)
 }
 
 func reflectType(v any) reflect.Type { return reflect.TypeOf(v) }
