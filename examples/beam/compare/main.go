@@ -3,6 +3,7 @@
 // each against gold clusters when a labelled input is given:
 //
 //	go run ./compare -a beam.jsonl -b cluster.jsonl [-gold stories.jsonl] [-v]
+//	go run ./compare -order stories.jsonl > ordered.jsonl
 //
 // It prints the stories each run gave a verdict, how many copy verdicts and
 // copy links (a story and a story it is a copy of, as listed in its
@@ -11,10 +12,16 @@
 // stories, and the B-cubed F1 of each run's clusters against the other's
 // and against the gold field "cluster" of -gold. With -v it lists the copy
 // links only one run has.
+//
+// With -order it writes the lines of a JSON Lines input sorted as the beam
+// pipeline decides them, by date then id, undated stories last, to feed the
+// cluster command the same stream; lines it cannot read keep their place
+// relative to each other at the end.
 package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -22,6 +29,8 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
+	"time"
 )
 
 func main() {
@@ -45,8 +54,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	b := fs.String("b", "", "verdicts of the second run (`file`)")
 	gold := fs.String("gold", "", "labelled input (`file`) whose \"cluster\" field gives gold clusters")
 	verbose := fs.Bool("v", false, "list the copy links only one run has")
+	order := fs.String("order", "", "write the lines of this JSON Lines `file` in the pipeline's order")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *order != "" {
+		if err := writeOrdered(stdout, *order); err != nil {
+			fmt.Fprintf(stderr, "compare: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if *a == "" || *b == "" {
 		fmt.Fprintln(stderr, "compare: -a and -b are required")
@@ -330,4 +347,66 @@ func readGold(path string, ids []string) ([]string, error) {
 		out[i] = g
 	}
 	return out, nil
+}
+
+// writeOrdered writes the lines of path sorted by date, then id.
+func writeOrdered(w io.Writer, path string) error {
+	type entry struct {
+		line  string
+		bad   bool
+		dated bool
+		t     time.Time
+		id    string
+		n     int
+	}
+	var all []entry
+	n := 0
+	err := eachLine(path, func(line []byte) error {
+		n++
+		e := entry{line: string(line), n: n}
+		var r struct {
+			ID   string `json:"id"`
+			Date string `json:"date"`
+		}
+		if json.Unmarshal(line, &r) != nil {
+			e.bad = true
+		} else {
+			e.id = r.ID
+			if strings.TrimSpace(r.Date) != "" {
+				e.bad = true
+				for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02"} {
+					if t, err := time.Parse(layout, r.Date); err == nil {
+						e.t, e.dated, e.bad = t, true, false
+						break
+					}
+				}
+			}
+		}
+		all = append(all, e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	rank := func(e entry) int {
+		switch {
+		case e.bad:
+			return 2
+		case !e.dated:
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(all, func(a, b entry) int {
+		if c := cmp.Compare(rank(a), rank(b)); c != 0 || a.bad {
+			return c
+		}
+		return cmp.Or(a.t.Compare(b.t), cmp.Compare(a.id, b.id))
+	})
+	bw := bufio.NewWriter(w)
+	for _, e := range all {
+		bw.WriteString(e.line)
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
 }
