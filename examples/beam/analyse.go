@@ -97,6 +97,7 @@ var (
 	storiesNoText = beam.NewCounter("newsdup", "stories_without_shingles")
 )
 
+// Setup makes the rules, hasher and banding of the worker.
 func (fn *analyseFn) Setup() error {
 	cfg := fn.S.config()
 	var err error
@@ -113,6 +114,7 @@ func (fn *analyseFn) Setup() error {
 	return nil
 }
 
+// ProcessElement takes the stories read under one id.
 func (fn *analyseFn) ProcessElement(ctx context.Context, id string, stories func(*Story) bool, emitDoc func(Doc), emitEntry func(string, Member)) error {
 	var all []Story
 	var s Story

@@ -44,6 +44,7 @@ type pairFn struct {
 
 var candidatePairs = beam.NewCounter("newsdup", "candidate_pairs_drawn")
 
+// ProcessElement draws the pairs of one candidate group.
 func (fn *pairFn) ProcessElement(ctx context.Context, key string, members func(*Member) bool, emit func(string, Pair)) {
 	var ms []Member
 	var m Member

@@ -81,6 +81,7 @@ type rootFn struct {
 	Rounds int
 }
 
+// ProcessElement checks node u and emits its root.
 func (fn *rootFn) ProcessElement(u string, it func(*string) bool, emit func(string, string)) error {
 	ns := neighbours(it)
 	if ns[0] > u {

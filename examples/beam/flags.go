@@ -90,6 +90,7 @@ type htmlValue struct{ m *dedup.HTMLMode }
 
 var htmlModes = []string{dedup.HTMLAuto: "auto", dedup.HTMLNever: "never", dedup.HTMLAlways: "always"}
 
+// String returns the mode's name.
 func (h htmlValue) String() string {
 	if h.m == nil || int(*h.m) >= len(htmlModes) {
 		return ""
@@ -97,6 +98,7 @@ func (h htmlValue) String() string {
 	return htmlModes[*h.m]
 }
 
+// Set parses a mode's name.
 func (h htmlValue) Set(s string) error {
 	for i, name := range htmlModes {
 		if s == name {

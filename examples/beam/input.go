@@ -93,6 +93,7 @@ var (
 	badLines    = beam.NewCounter("newsdup", "bad_lines_skipped")
 )
 
+// ProcessElement reads the file f.
 func (fn *readFn) ProcessElement(ctx context.Context, f FileRef, emit func(string, Story)) error {
 	fs, err := filesystem.New(ctx, f.Name)
 	if err != nil {

@@ -91,6 +91,7 @@ func quiet() {
 // warningsOnly passes on the records of level Warn only.
 type warningsOnly struct{ slog.Handler }
 
+// Enabled reports whether l is Warn and the handler takes it.
 func (h warningsOnly) Enabled(ctx context.Context, l slog.Level) bool {
 	return l == slog.LevelWarn && h.Handler.Enabled(ctx, l)
 }

@@ -63,6 +63,7 @@ type verdictFn struct {
 	S Settings
 }
 
+// ProcessElement joins the findings about the story of key.
 func (fn *verdictFn) ProcessElement(key string, docs func(*Doc) bool, roots func(*string) bool, copies func(*CopyLink) bool, links func(*StoryLink) bool, emit func(int, OutLine)) error {
 	var d Doc
 	if !docs(&d) {
@@ -78,10 +79,11 @@ func (fn *verdictFn) ProcessElement(key string, docs func(*Doc) bool, roots func
 	for copies(&c) {
 		cs = append(cs, c)
 	}
-	var sl *StoryLink
+	var sl *StoryLink // at most one: a story is decided once
 	var l StoryLink
 	for links(&l) {
-		sl = &l
+		link := l
+		sl = &link
 	}
 	v := fn.verdict(d.Story.ID, root, cs, sl)
 	var b bytes.Buffer
@@ -146,6 +148,7 @@ type writeFn struct {
 
 var linesWritten = beam.NewCounter("newsdup", "lines_written")
 
+// ProcessElement writes output file shard.
 func (fn *writeFn) ProcessElement(ctx context.Context, shard int, lines func(*OutLine) bool, _ func(*int) bool) error {
 	var all []OutLine
 	var l OutLine

@@ -14,6 +14,7 @@ type shardDocsFn struct {
 	S Settings
 }
 
+// ProcessElement emits d under its shards.
 func (fn *shardDocsFn) ProcessElement(d Doc, emit func(int64, Doc)) {
 	for _, sh := range fn.S.shards(d.Story.Time, d.Story.Dated) {
 		emit(sh, d)
@@ -25,6 +26,7 @@ type shardLabelledFn struct {
 	S Settings
 }
 
+// ProcessElement emits d under its shards.
 func (fn *shardLabelledFn) ProcessElement(d LabelledDoc, emit func(int64, LabelledDoc)) {
 	for _, sh := range fn.S.shards(d.Doc.Story.Time, d.Doc.Story.Dated) {
 		emit(sh, d)
@@ -44,12 +46,14 @@ type copyTierFn struct {
 	rules rules
 }
 
+// Setup makes the rules of the worker.
 func (fn *copyTierFn) Setup() error {
 	var err error
 	fn.rules, err = newDetectorRules(fn.S)
 	return err
 }
 
+// ProcessElement verifies the pairs of one shard.
 func (fn *copyTierFn) ProcessElement(ctx context.Context, shard int64, docs func(*Doc) bool, pairs func(*Pair) bool, emit func(CopyLink)) error {
 	var ps []Pair
 	var p Pair
@@ -94,12 +98,14 @@ type storyTierFn struct {
 	rules rules
 }
 
+// Setup makes the rules of the worker.
 func (fn *storyTierFn) Setup() error {
 	var err error
 	fn.rules, err = newDetectorRules(fn.S)
 	return err
 }
 
+// ProcessElement decides the story tier of one shard.
 func (fn *storyTierFn) ProcessElement(ctx context.Context, shard int64, docs func(*LabelledDoc) bool, emit func(StoryLink)) error {
 	var ds []LabelledDoc
 	var d LabelledDoc
