@@ -45,6 +45,10 @@
 // kept. BenchmarkIndex reports it as bytes/item, and the README's speed
 // table gives the figures.
 //
+// Params.BandHashes returns the band hashes an Index computes, for jobs
+// that find candidates without one: a job spread over many machines groups
+// signatures by (band, hash), and each group holds candidates of each other.
+//
 // Band values that differ collide in the 32-bit band hash with probability
 // 2^-32 per band, which can only add a spurious candidate, never lose one.
 // The signature of an empty set is stored but never a candidate, matching

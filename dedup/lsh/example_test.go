@@ -99,3 +99,34 @@ func ExampleIndex_Remove() {
 	// lsh: insert 1: lsh: duplicate id
 	// true false 0
 }
+
+// BandHashes gives the keys under which a job too large for one Index
+// groups signatures: stories that share a (band, hash) key are candidates.
+func ExampleParams_BandHashes() {
+	h, err := minhash.New(minhash.Config{})
+	if err != nil {
+		panic(err)
+	}
+	p, err := lsh.Optimal(lsh.Config{Threshold: 0.5})
+	if err != nil {
+		panic(err)
+	}
+	a, _ := p.BandHashes(nil, h.Sign(minhash.Signature{}, words(0, 300)))
+	b, _ := p.BandHashes(nil, h.Sign(minhash.Signature{}, words(10, 310)))    // Jaccard 290/310
+	c, _ := p.BandHashes(nil, h.Sign(minhash.Signature{}, words(1000, 1300))) // unrelated
+	shared := func(x, y []uint32) (n int) {
+		for j := range x {
+			if x[j] == y[j] {
+				n++
+			}
+		}
+		return n
+	}
+	fmt.Println(len(a), "bands")
+	fmt.Println("a and b share a band:", shared(a, b) > 0)
+	fmt.Println("a and c share a band:", shared(a, c) > 0)
+	// Output:
+	// 25 bands
+	// a and b share a band: true
+	// a and c share a band: false
+}
