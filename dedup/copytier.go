@@ -23,6 +23,12 @@ const (
 
 	partialCopyContainment = 0.4 // see partialCopy
 	partialCopyShingles    = 15
+
+	// shortCopyShingles is the least number of shingles a short text (one
+	// with fewer than Config.MinSharedShingles) must have to be a copy
+	// without being identical: all of them shared. Shorter texts, briefs
+	// of a few words, are copies only when their words are the same.
+	shortCopyShingles = 3
 )
 
 // copyMatch is a held story that a story copies, with the exact scores.
@@ -35,7 +41,7 @@ type copyMatch struct {
 // cands are the story's candidate clusters, best first; skip names a story
 // to leave out (a Query of a held id).
 func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, skip string) []copyMatch {
-	if len(f.shingles) == 0 {
+	if len(f.content) == 0 {
 		return nil
 	}
 	seen := make(map[uint64]bool)
@@ -60,6 +66,14 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 	near := func(seq uint64) bool {
 		rec := st.bySeq[seq]
 		return rec != nil && st.near(t, rec)
+	}
+	if len(f.shingles) < st.cfg.MinSharedShingles {
+		if seq, ok := st.short[f.identity]; ok && near(seq) {
+			check(seq)
+		}
+		if len(f.shingles) == 0 {
+			return sortCopies(copies)
+		}
 	}
 	ids, err := st.lsh.Query(nil, f.sig)
 	if err != nil {
@@ -101,6 +115,12 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 			check(seq)
 		}
 	}
+	return sortCopies(copies)
+}
+
+// sortCopies sorts copies best first: by Jaccard plus containment, then by
+// arrival.
+func sortCopies(copies []copyMatch) []copyMatch {
 	slices.SortFunc(copies, func(a, b copyMatch) int {
 		if x := cmp.Compare(b.containment+b.jaccard, a.containment+a.jaccard); x != 0 {
 			return x
@@ -111,9 +131,21 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 }
 
 // isCopy verifies a candidate on the exact shingle sets.
+//
+// A short text, with fewer shingles than Config.MinSharedShingles, is a
+// copy when its words are those of the other story, once normalised, or
+// when it has at least shortCopyShingles shingles and all of them are in
+// the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
 	j, c, shared := minhash.Exact(f.shingles, rec.shingles)
-	if shared < st.cfg.MinSharedShingles || numbersConflict(f, rec) {
+	need := st.cfg.MinSharedShingles
+	if short := min(len(f.shingles), len(rec.shingles)); short < need {
+		if f.identity == rec.identity && len(f.content) > 0 {
+			return copyMatch{rec, 1, 1}, true
+		}
+		need = max(short, shortCopyShingles)
+	}
+	if shared < need || numbersConflict(f, rec) {
 		return copyMatch{}, false
 	}
 	if j < st.cfg.CopyJaccard && c < st.cfg.CopyContainment && !partialCopy(st, p, f, rec, c, shared) {

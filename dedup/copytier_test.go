@@ -143,3 +143,37 @@ func TestSiteFurnitureOfShortStoriesIsNotACopy(t *testing.T) {
 		assert.Equal(t, seedAgency, r.Cluster, "site copy %d", i)
 	}
 }
+
+// Short texts (briefs, dividend notices) are copies when their words are the
+// same, or when every shingle of a text of a few shingles is in the other;
+// short texts that differ in a name or a figure are not.
+func TestShortCopies(t *testing.T) {
+	cases := []struct {
+		name string
+		a, b string
+		want Kind
+	}{
+		{"identical, 3 words", "Floods hit Valencia", "Floods hit Valencia", Copy},
+		{"identical after normalisation, 9 words", "Acme Corp sets quarterly dividend of 10 cts a share", "ACME CORP SETS QUARTERLY DIVIDEND OF 10 CTS A SHARE.", Copy},
+		{"identical, 17 words", "Acme Corp said its board declared a quarterly dividend of 10 cts a share, payable April 1 to holders of record March 15",
+			"Acme Corp said its board declared a quarterly dividend of 10 cts a share, payable April 1 to holders of record March 15", Copy},
+		{"the same brief with a dateline", "Acme Corp said its board declared a quarterly dividend of 10 cts a share, payable April 1",
+			"NEW YORK - Acme Corp said its board declared a quarterly dividend of 10 cts a share, payable April 1", Copy},
+		{"another company", "Acme Corp sets quarterly dividend of 10 cts a share payable April 1", "Bolt Inc sets quarterly dividend of 10 cts a share payable April 1", New},
+		{"other figures", "Acme Corp sets quarterly dividend of 10 cts a share payable April 1", "Acme Corp sets quarterly dividend of 12 cts a share payable May 1", New},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDetector(t, Config{})
+			_, err := d.Add(Story{ID: "a", Text: c.a})
+			require.NoError(t, err)
+			r, err := d.Add(Story{ID: "b", Text: c.b})
+			require.NoError(t, err)
+			if c.want == Copy {
+				assert.Equal(t, Copy, r.Kind)
+			} else {
+				assert.NotEqual(t, Copy, r.Kind)
+			}
+		})
+	}
+}

@@ -2,8 +2,11 @@ package dedup
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/newsdup/newsdup/dedup/cluster"
 	"github.com/newsdup/newsdup/dedup/minhash"
@@ -36,6 +39,9 @@ type features struct {
 	topW     []float64      // their weights
 	numbers  []uint64       // sorted distinct number terms
 	year     int            // latest year named in the text, 0 if none
+	// identity is the hash of the content words, in order: two texts with
+	// the same words, once normalised, have the same identity.
+	identity uint64
 }
 
 // featuresOf computes a story's features against the state: what it has
@@ -60,6 +66,7 @@ func featuresOf(st *state, p *prepared) *features {
 		f.content = appendContent(f.content, p.tokens)
 	}
 	f.words = wordsOf(f.content)
+	f.identity = identityOf(f.words)
 	f.shingles = shingleSet(st.cfg.ShingleSize, f.content)
 	f.sig = st.hasher.Sign(minhash.Signature{}, f.shingles)
 	f.fp = simhash.Sum(f.shingles)
@@ -201,4 +208,17 @@ func wordsOf(toks []shingle.Token) []word {
 		out[i] = word{t.Hash, uint32(t.Start), uint32(t.End)}
 	}
 	return out
+}
+
+// identityOf returns the hash of content words in order, as shingle.HashTerms
+// hashes their tokens: texts with the same words have the same identity.
+func identityOf(words []word) uint64 {
+	var h xxhash.Digest
+	h.Reset()
+	var buf [8]byte
+	for _, w := range words {
+		binary.LittleEndian.PutUint64(buf[:], w.hash)
+		h.Write(buf[:])
+	}
+	return h.Sum64() | 1
 }

@@ -332,6 +332,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			r.vec.Weights = append(r.vec.Weights, dec.Float32())
 		}
 		r.numbers = dec.Sorted("numbers", len(r.text))
+		r.identity = identityOf(r.words)
 		if dec.Err() != nil {
 			break
 		}

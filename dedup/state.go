@@ -37,6 +37,7 @@ type state struct {
 	lsh      *lsh.Index[uint64]
 	sim      *simhash.Index[uint64]
 	anchors  *anchorIndex // anchor shingles -> stories, for trimmed copies
+	short    map[uint64]uint64 // identity -> latest story, for texts too short for the LSH index
 	terms    *cluster.Index
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
@@ -62,6 +63,7 @@ type storyRec struct {
 	vec       cluster.Vector
 	numbers   []uint64
 	year      int
+	identity  uint64 // see features
 	cl        *clusterRec
 	heapIdx   int
 }
@@ -113,6 +115,7 @@ func newState(cfg *Config) (*state, error) {
 		lsh:      li,
 		sim:      si,
 		anchors:  newAnchorIndex(),
+		short:    make(map[uint64]uint64),
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
@@ -141,6 +144,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq uint64) *sto
 		vec:       f.vec,
 		numbers:   f.numbers,
 		year:      f.year,
+		identity:  f.identity,
 	}
 	rec.eff = st.time.observe(s.Time)
 	cl := dec.cl
@@ -242,6 +246,9 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		}
 		st.anchors.insert(rec.seq, rec.shingles)
 	}
+	if len(rec.shingles) < st.cfg.MinSharedShingles && len(rec.words) > 0 {
+		st.short[rec.identity] = rec.seq
+	}
 	heap.Push(&st.queue, rec)
 }
 
@@ -257,6 +264,9 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	st.lsh.Remove(rec.seq)
 	st.sim.Remove(rec.seq)
 	st.anchors.remove(rec.seq, rec.shingles)
+	if st.short[rec.identity] == rec.seq {
+		delete(st.short, rec.identity)
+	}
 	cl := rec.cl
 	i := slices.Index(cl.members, rec)
 	cl.members = slices.Delete(cl.members, i, i+1)

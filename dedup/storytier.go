@@ -9,6 +9,12 @@ import "github.com/newsdup/newsdup/dedup/cluster"
 const (
 	storyCandidates = 5   // clusters compared with a story, best by shared terms
 	yearConflict    = 0.1 // subtracted when a story and a cluster name different latest years
+	// minStoryTerms is the evidence the story tier needs before it speaks:
+	// a story joins a cluster as the same story only if at least this many
+	// of its distinct content words (title included) are in the cluster.
+	// A brief of a few words that shares one name with a cluster is not a
+	// version of its story.
+	minStoryTerms = 3
 )
 
 // horizonPenalty is subtracted from the similarity of a story published
@@ -41,7 +47,8 @@ func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate,
 
 // clusterScore is the similarity of a story to a cluster as a whole: the
 // cosine with the cluster's centroid, less a penalty when the latest year the
-// story names differs from the latest year the cluster names.
+// story names differs from the latest year the cluster names; 0 when they
+// share fewer than minStoryTerms words.
 //
 // Lines the story shares word for word with members of the cluster get a
 // second look. A story that shares text with a cluster without being a copy
@@ -52,6 +59,17 @@ func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate,
 // Config.SameStoryThreshold on its own. A story that agrees with a cluster on
 // nothing but a footer and a "Check also" teaser is not the same story.
 func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
+	shared := 0
+	for _, t := range f.vec.Terms {
+		if cl.centroid.Weight(t) != 0 {
+			if shared++; shared == minStoryTerms {
+				break
+			}
+		}
+	}
+	if shared < minStoryTerms {
+		return 0
+	}
 	s := cl.centroid.Cosine(f.vec)
 	if sharesLines(p, f, cl) {
 		if rest := cl.centroid.Cosine(vector(st, p, f, cl.lines)); rest < st.cfg.SameStoryThreshold {

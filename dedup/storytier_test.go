@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -146,4 +147,39 @@ func TestSeedsAmongECBPlus(t *testing.T) {
 func insertAt(s []Story, i int, x Story) []Story {
 	i = min(i, len(s))
 	return append(s[:i], append([]Story{x}, s[i:]...)...)
+}
+
+// The story tier needs evidence before it speaks: a few-word story that
+// shares one word with a cluster does not join it.
+func TestStoryTierNeedsEvidence(t *testing.T) {
+	d := newDetector(t, Config{})
+	_, err := d.Add(Story{ID: "a", Text: "Cfm thesaurus program"})
+	require.NoError(t, err)
+	r, err := d.Add(Story{ID: "b", Text: "Thesaurus ethiopia speculation"})
+	require.NoError(t, err)
+	assert.Equal(t, New, r.Kind)
+
+	t.Run("random three-word stories", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(13, 14))
+		// A vocabulary of 1,000 made-up words, as a dictionary gives.
+		syl := strings.Fields("ka lo mi ne ru ta so vi pe da")
+		var words []string
+		for i := range 1000 {
+			words = append(words, syl[i%10]+syl[i/10%10]+syl[i/100%10]+"n")
+		}
+		d := newDetector(t, Config{})
+		joined := 0
+		const n = 20000
+		for i := range n {
+			text := fmt.Sprintf("%s %s %s", words[rng.IntN(len(words))], words[rng.IntN(len(words))], words[rng.IntN(len(words))])
+			r, err := d.Add(Story{ID: fmt.Sprint(i), Text: text})
+			require.NoError(t, err)
+			if r.Kind == SameStory {
+				joined++
+				require.GreaterOrEqual(t, len(strings.Fields(text)), minStoryTerms)
+			}
+		}
+		t.Logf("%d of %d random three-word stories joined a cluster as the same story", joined, n)
+		assert.Less(t, joined, n/100)
+	})
 }
