@@ -36,7 +36,7 @@ type state struct {
 	clusters map[uint64]*clusterRec // by key: the seq of the first member
 	lsh      *lsh.Index[uint64]
 	sim      *simhash.Index[uint64]
-	anchors  *anchorIndex // anchor shingles -> stories, for trimmed copies
+	anchors  *anchorIndex      // anchor shingles -> stories, for trimmed copies
 	short    map[uint64]uint64 // identity -> latest story, for texts too short for the LSH index
 	terms    *cluster.Index
 	df       map[uint64]uint32 // document frequencies: background plus live
