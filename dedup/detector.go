@@ -16,9 +16,9 @@ import (
 // returns its verdict: New, Copy of an earlier story, or SameStory as an
 // earlier cluster. A copy joins the cluster of the story it copies; a story
 // joins the cluster it is most similar to as a whole when that similarity
-// reaches Config.SameStoryThreshold; otherwise it starts a cluster named after
-// itself. Clusters never merge and a story never moves, so results already
-// returned stay true.
+// reaches Config.SameStoryThreshold (and shares at least three words with
+// it); otherwise it starts a cluster named after itself. Clusters never merge
+// and a story never moves, so results already returned stay true.
 //
 // Order: the result for a story depends on the stories added before it, so
 // adding the same stories in another order can group them differently (a
@@ -26,16 +26,20 @@ import (
 // arrives). For a given order the results are deterministic. AddBatch adds in
 // the order given.
 //
-// Time: a dated story (Story.Time set) moves the window forward; stories
-// published before the newest one minus Config.Window leave the detector,
-// with what was learned from them (site boilerplate apart: it is kept in a
-// table of bounded size, as furniture learned last month is still
-// furniture), so memory stays bounded on an endless stream. An undated story
-// is placed at the time of the newest dated story seen before it (or of the
-// first dated story, if none was seen yet) and leaves with the stories of
-// that time. Config.MaxStories bounds the stories held in any case. A story
-// older than the window is still compared with the stories held, and leaves
-// at once.
+// Time: two dated stories are compared as copies only when published within
+// Config.Window of each other, and a story joins a cluster as the same story
+// only within Config.StoryHorizon of the cluster's stories, in whatever order
+// they come; an undated story is compared with every story held, and is held
+// under the stream's time. Stories leave once they fall behind a watermark
+// that trails the stream by Window plus Config.Lateness (further while the
+// feed comes out of order), with what was learned from them, but for the
+// summary of their cluster, kept until its horizon passes, and site
+// boilerplate, kept in a table of bounded size (furniture learned last month
+// is still furniture); so memory stays bounded on an endless stream.
+// Config.MaxStories bounds the stories held in any case. A story that comes
+// after stories of its window left is compared with those still held and
+// its Result says Late; Batch gives a finite collection the verdicts of its
+// dates, whatever its order.
 //
 // A Detector is safe for concurrent use by multiple goroutines. Texts are
 // analysed in parallel; the comparison and the update of the detector's state

@@ -60,12 +60,21 @@
 // and left out of every comparison. What is learned outlives the time window,
 // in a table of bounded size that keeps the lines that keep recurring.
 //
-// # Order, time and memory
+// # Time, order and memory
 //
-// Results depend on the order stories arrive in and are deterministic for a
-// given order; see Detector. With dated stories, the window (Config.Window,
-// 72 hours by default) bounds what is held: stories older than the newest
-// minus the window leave, with what was learned from them.
+// Time belongs to the stories, not to their arrival. Two dated stories can be
+// copies only if published within Config.Window (72 hours by default) of each
+// other, whatever order they come in, and a story can join a cluster as the
+// same story within Config.StoryHorizon (7 days) of the cluster's stories,
+// needing more similarity beyond the window; an undated story is compared
+// with every story held. What is held is bounded by a watermark that trails
+// the stream by Window plus Config.Lateness and that one wrong date cannot
+// move; a feed out of order keeps what it still needs, and a story that
+// comes after stories of its window left says so (Result.Late). A cluster
+// whose stories left keeps only its summary until its horizon passes.
+// Streamed results depend on the order of arrival and are deterministic for
+// a given order; Batch judges a finite collection the same way whatever its
+// order. See timeline.go for the watermark's rules.
 //
 // # State across restarts and workers
 //
