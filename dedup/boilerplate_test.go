@@ -28,10 +28,25 @@ func TestBoilerplateIsLearned(t *testing.T) {
 		"Heavy rain flooded several streets in the harbour district overnight, and the fire brigade pumped water out of dozens of cellars.",
 		"The regional football club signed a young goalkeeper from the second division on a three-year contract, its coach announced.",
 	}
+	var last Result
 	for i, text := range texts {
 		r, err := d.Add(Story{ID: fmt.Sprint("local-", i), Text: text + footer})
 		require.NoError(t, err)
 		assert.Equal(t, New, r.Kind, "story %d", i)
+		if i < 3 {
+			assert.Empty(t, r.Boilerplate, "not learned yet when story %d came", i)
+		}
+		last = r
 	}
 	assert.Equal(t, 3, d.BoilerplateLines(), "the three footer lines")
+	text := texts[3] + footer
+	var lines []string
+	for _, b := range last.Boilerplate {
+		lines = append(lines, text[b.Start:b.End])
+	}
+	assert.Equal(t, []string{
+		"Subscribe to our newsletter for the day's top stories.",
+		"Follow us on social media and share this article with your friends.",
+		"Copyright Example Media. All rights reserved.",
+	}, lines, "the result says which lines were left out")
 }

@@ -13,6 +13,11 @@ import (
 // passages once the state can change again (findPassages).
 func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) (Result, *passageJob) {
 	r := Result{ID: p.story.ID, Kind: dec.kind, Score: dec.score, Late: dec.late}
+	for i, l := range p.lines {
+		if f.boiler[i] {
+			r.Boilerplate = append(r.Boilerplate, Span{l.Start, l.End})
+		}
+	}
 	switch {
 	case dec.cl != nil:
 		r.Cluster = dec.cl.id

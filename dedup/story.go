@@ -98,6 +98,9 @@ type Passage struct {
 	Quote bool
 }
 
+// Span is a byte range [Start, End) of a story's Text.
+type Span struct{ Start, End int }
+
 // Match is one earlier story that a story was found to match, with the
 // evidence.
 type Match struct {
@@ -140,6 +143,10 @@ type Result struct {
 	// copies, then other members of the cluster by similarity; at most
 	// Config.MaxMatches.
 	Matches []Match
+	// Boilerplate are the byte ranges of the story's Text that the detector
+	// took for site boilerplate (lines seen in Config.BoilerplateStories
+	// different clusters) and left out of the comparison, in text order.
+	Boilerplate []Span
 	// Late reports a story that came after stories published within
 	// Config.Window of it had left the detector (more than Window plus the
 	// lateness allowed behind the stream; see Config.Lateness): it was
