@@ -55,8 +55,9 @@ func TestRunReport(t *testing.T) {
 		held, _ := strconv.Atoi(m[6])
 		clusters, _ := strconv.Atoi(m[7])
 		// The detector holds n·(72h window + 24h lateness)/120 days
-		// stories: the stream comes in date order.
-		assert.InDelta(t, n*4/120, held, float64(n)/120/24*2, "stories held at reading %d", i)
+		// stories (the stream comes in date order), and the few newest
+		// its stream time lags behind (1% of the 256 it samples).
+		assert.InDelta(t, n*4/120+3, held, max(2, float64(n)/120/24*2), "stories held at reading %d", i)
 		assert.Positive(t, clusters)
 		assert.LessOrEqual(t, clusters, held)
 	}
