@@ -127,6 +127,9 @@ func (d *Detector) add(ctx context.Context, p *prepared) (Result, *passageJob, e
 		f := featuresOf(d.st, p)
 		dec := decide(d.st, p, f, "")
 		e := &logEntry{op: opAdd, story: p.story, kind: dec.kind}
+		if d.log != nil {
+			e.source = d.log.source
+		}
 		if dec.cl != nil {
 			e.clusterKey, e.clusterID = dec.cl.key, dec.cl.id
 		}
@@ -170,13 +173,15 @@ func (d *Detector) apply(e *logEntry, p *prepared, f *features, dec decision, po
 	}
 	held := d.st.stories[e.story.ID]
 	switch e.op {
+	case opJoin:
+		d.st.time.join(e.source)
 	case opAdd:
 		if held != nil {
 			// Only a replica that missed entries can hold it: the log is
 			// the truth.
 			d.st.remove(held)
 		}
-		return d.st.insert(p, f, dec, pos)
+		return d.st.insert(p, f, dec, pos, e.source)
 	case opRemove:
 		if held != nil {
 			d.st.remove(held)

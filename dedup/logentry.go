@@ -10,14 +10,17 @@ import (
 // Log entry format, in the frame of package wire (magic "NDLOG", version
 // 2, CRC-32C trailer):
 //
-//	operation byte (1 add, 2 remove), nonce uint64 (makes every append
-//	distinct), story id
+//	operation byte (1 add, 2 remove, 3 join), nonce uint64 (makes every
+//	append distinct), story id (empty for a join)
 //	add only: text, title, source, language, time, verdict byte,
-//	          cluster key uvarint and cluster id (verdicts other than new)
+//	          cluster key uvarint and cluster id (verdicts other than new),
+//	          the worker that added it (uvarint, nonzero)
+//	join only: the worker that joined (uvarint, nonzero)
 const (
 	logVersion = 2
 	opAdd      = 1
 	opRemove   = 2
+	opJoin     = 3 // a detector joined the store: its feed has a place in time
 )
 
 var logFormat = wire.Format{Name: "log entry", Magic: "NDLOG", Version: logVersion}
@@ -30,6 +33,7 @@ type logEntry struct {
 	kind       Kind
 	clusterKey uint64
 	clusterID  string
+	source     uint64 // the detector that appended it (adds only)
 }
 
 func (l *logEntry) encode() []byte {
@@ -51,6 +55,10 @@ func (l *logEntry) encode() []byte {
 			w.Uvarint(l.clusterKey)
 			w.String(l.clusterID)
 		}
+		w.Uvarint(l.source)
+	}
+	if l.op == opJoin {
+		w.Uvarint(l.source)
 	}
 	if err := w.Close(); err != nil {
 		panic("dedup: encode log entry: " + err.Error()) // a bytes.Buffer does not fail
@@ -79,14 +87,19 @@ func (l *logEntry) decode(b []byte) error {
 			l.clusterKey = r.Uvarint()
 			l.clusterID = r.String("cluster id", limit)
 		}
+		l.source = r.Uvarint()
 	case opRemove:
+	case opJoin:
+		l.source = r.Uvarint()
 	default:
 		r.Fail("operation %d", l.op)
 	}
 	switch err := r.Close(); {
 	case err != nil:
 		return err
-	case l.story.ID == "":
+	case l.op == opJoin && l.source == 0:
+		return errors.New("join without a detector")
+	case l.op != opJoin && l.story.ID == "":
 		return errors.New("story without an id")
 	case l.kind != New && (l.clusterKey == 0 || l.clusterID == ""):
 		return errors.New("verdict without a cluster")

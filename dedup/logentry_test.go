@@ -16,6 +16,8 @@ func TestLogEntryRoundTrip(t *testing.T) {
 		{op: opAdd, nonce: 2, story: Story{ID: "b", Text: "x"}, kind: Copy, clusterKey: 7, clusterID: "a"},
 		{op: opAdd, nonce: 3, story: Story{ID: "c", Text: "\x00\xff"}, kind: SameStory, clusterKey: 1 << 40, clusterID: "a"},
 		{op: opRemove, nonce: 4, story: Story{ID: "a"}},
+		{op: opJoin, nonce: 5, source: 77},
+		{op: opAdd, nonce: 6, story: Story{ID: "d", Text: "t"}, kind: New, source: 77},
 	}
 	for _, want := range entries {
 		var got logEntry

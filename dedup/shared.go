@@ -78,13 +78,28 @@ func NewSharedDetector(ctx context.Context, cfg Config, store Store) (*Detector,
 	if ttl >= 0 {
 		ttl += max(d.cfg.Lateness, 0)
 	}
-	d.log = &sharedLog{store: store, epoch: epoch, ttl: ttl}
+	d.log = &sharedLog{store: store, epoch: epoch, ttl: ttl, source: rand.Uint64() | 1}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.catchUp(ctx); err != nil {
 		return nil, err
 	}
-	return d, nil
+	// Say in the log that this detector's feed is coming, so that the
+	// others hold what it may need before its first story (see timeline).
+	for {
+		e := &logEntry{op: opJoin, source: d.log.source}
+		pos, ok, err := d.commit(ctx, e)
+		if err != nil {
+			return nil, storeErr("join", err)
+		}
+		if ok {
+			d.apply(e, nil, nil, decision{}, pos)
+			return d, nil
+		}
+		if err := d.catchUp(ctx); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // sharedLog is a shared detector's link to its store's log.
@@ -93,6 +108,7 @@ type sharedLog struct {
 	epoch    string
 	ttl      time.Duration // entry expiry: the window
 	pos      uint64        // last log position applied
+	source   uint64        // this detector, in the entries it appends
 	attempts []attempt     // appends that failed, oldest first
 }
 
@@ -249,6 +265,10 @@ func (d *Detector) replay(entries []Entry) error {
 		*l, logs[i] = logs[i], logEntry{}
 		var f *features
 		var dec decision
+		if l.op == opJoin {
+			d.apply(l, nil, nil, dec, e.Pos)
+			continue
+		}
 		if l.op == opAdd {
 			d.log.saw(l)
 			if held := d.st.stories[l.story.ID]; held != nil {

@@ -27,7 +27,8 @@ import (
 //	state:  seq (uvarint)
 //	time:   stream, watermark, first, evictedMin, evictedMax (times), the
 //	        sampled times and latenesses (each a count, then varints, oldest
-//	        first)
+//	        first), dated stories taken in, the workers of a shared log
+//	        (count, then id, latest time, count when last seen)
 //	clusters: count, then per cluster key (uvarint), id (string), first,
 //	          last (times), centroid (vectors, removals, squared length as
 //	          uint64 bits, sorted terms and their float64 sums as uint64
@@ -92,6 +93,13 @@ func (d *Detector) Save(w io.Writer) error {
 		for _, x := range v {
 			e.Varint(x)
 		}
+	}
+	e.Uvarint(uint64(tl.count))
+	e.Uvarint(uint64(len(tl.sources)))
+	for _, id := range slices.Sorted(maps.Keys(tl.sources)) {
+		e.Uvarint(id)
+		e.Time(tl.sources[id].latest)
+		e.Uvarint(uint64(tl.sources[id].seen))
 	}
 
 	keys := slices.Sorted(maps.Keys(st.clusters))
@@ -244,6 +252,14 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		n := dec.Count("time samples", timeSamples)
 		for i := 0; i < n && dec.Err() == nil; i++ {
 			s.add(dec.Varint())
+		}
+	}
+	tl.count = dec.Count("dated stories", math.MaxInt64)
+	if ns := dec.Count("sources", 1<<16); ns > 0 {
+		tl.sources = make(map[uint64]*sourceTime, ns)
+		for i := 0; i < ns && dec.Err() == nil; i++ {
+			id := dec.Uvarint()
+			tl.sources[id] = &sourceTime{latest: dec.Time(), seen: dec.Count("source seen", math.MaxInt64)}
 		}
 	}
 

@@ -126,7 +126,10 @@ func newState(cfg *Config) (*state, error) {
 // insert adds a decided story with sequence number seq, which must be above
 // every sequence number used before, to the cluster its decision names (a
 // new one for a new story), and learns its lines.
-func (st *state) insert(p *prepared, f *features, dec decision, seq uint64) *storyRec {
+//
+// source names the worker that added the story to a shared log (0 for a
+// detector alone); see timeline.
+func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint64) *storyRec {
 	st.seq = seq
 	s := p.story
 	rec := &storyRec{
@@ -146,7 +149,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq uint64) *sto
 		year:      f.year,
 		identity:  f.identity,
 	}
-	rec.eff = st.time.observe(s.Time)
+	rec.eff = st.time.observe(s.Time, source)
 	cl := dec.cl
 	if cl == nil {
 		cl = st.newCluster(rec.seq, s.ID)

@@ -24,6 +24,13 @@ import (
 // Lateness behind the stream's time. Nothing leaves before minSamples dated
 // stories have shown which it is.
 //
+// Detectors sharing a store apply one log, to which each worker brings its
+// own feed, in its own date order: the watermark then also stays behind the
+// latest date of the worker furthest behind (of those that added one of the
+// last sourceActive dated stories), as a stream with several sources keeps
+// the earliest of their watermarks, so that a worker that runs ahead of
+// another does not make the other's stories late.
+//
 // A story that comes after stories of its window left is compared with
 // those still held: its Result says Late.
 const (
@@ -32,6 +39,7 @@ const (
 	timeQuantile = 0.99 // the stream's time, under which undated stories are held
 	lateQuantile = 0.99
 	lowQuantile  = 0.02
+	sourceActive = 2 * timeSamples
 )
 
 // timeline follows the publication times of the stories taken in. It is
@@ -42,6 +50,9 @@ type timeline struct {
 	times sample // the last dated times taken in (Unix ns)
 	lates sample // how late each came behind the stream's time then (ns)
 
+	count   int                    // dated stories taken in
+	sources map[uint64]*sourceTime // by worker, for a shared log
+
 	stream    time.Time // the stream's time: timeQuantile of times
 	watermark time.Time // stories published before it leave; it never moves back
 	first     time.Time // the first dated time taken in
@@ -50,12 +61,44 @@ type timeline struct {
 	evictedMin, evictedMax time.Time
 }
 
-// observe takes in the time of a story, zero if undated, and returns the time
-// it is held under: its own, or for an undated story the stream's time (zero
-// before any dated story).
-func (tl *timeline) observe(t time.Time) time.Time {
+// sourceTime is where the feed of one worker sharing a log stands.
+type sourceTime struct {
+	latest time.Time // its latest date; zero before its first dated story
+	seen   int       // timeline.count when it joined or brought a story last
+}
+
+// join records that a worker joined a shared log: until it brings its first
+// dated story (or stays silent for sourceActive dated stories of the
+// others), nothing leaves, as its feed may need any of it.
+func (tl *timeline) join(source uint64) {
+	if tl.sources == nil {
+		tl.sources = make(map[uint64]*sourceTime)
+	}
+	if tl.sources[source] == nil {
+		tl.sources[source] = &sourceTime{seen: tl.count}
+	}
+}
+
+// observe takes in the time of a story, zero if undated, brought by source
+// (the worker that added it to a shared log; 0 for a detector alone), and
+// returns the time it is held under: its own, or for an undated story the
+// stream's time (zero before any dated story).
+func (tl *timeline) observe(t time.Time, source uint64) time.Time {
 	if t.IsZero() {
 		return tl.stream
+	}
+	tl.count++
+	if source != 0 {
+		if tl.sources == nil {
+			tl.sources = make(map[uint64]*sourceTime)
+		}
+		src := tl.sources[source]
+		if src == nil {
+			src = &sourceTime{}
+			tl.sources[source] = src
+		}
+		src.latest = later(src.latest, t)
+		src.seen = tl.count
 	}
 	if tl.first.IsZero() {
 		tl.first = t
@@ -73,11 +116,49 @@ func (tl *timeline) observe(t time.Time) time.Time {
 		if time.Duration(tl.lates.quantile(lateQuantile)) > lateness {
 			from = time.Unix(0, tl.times.quantile(lowQuantile)).UTC() // out of order
 		}
+		behind, waiting := tl.furthestBehind()
+		if waiting {
+			return t
+		}
+		if !behind.IsZero() && behind.Before(from) {
+			from = behind
+		}
 		if w := from.Add(-tl.window - lateness); w.After(tl.watermark) {
 			tl.watermark = w
 		}
 	}
 	return t
+}
+
+// furthestBehind returns the latest date of the worker furthest behind,
+// when several workers joined or brought stories lately, and forgets the
+// workers that have not for sourceActive dated stories. It reports waiting
+// while a worker that joined lately has brought no dated story yet.
+func (tl *timeline) furthestBehind() (behind time.Time, waiting bool) {
+	active := 0
+	for id, src := range tl.sources {
+		if tl.count-src.seen > sourceActive {
+			delete(tl.sources, id)
+			continue
+		}
+		active++
+		if src.latest.IsZero() {
+			waiting = true
+		} else if behind.IsZero() || src.latest.Before(behind) {
+			behind = src.latest
+		}
+	}
+	if active < 2 {
+		return time.Time{}, false
+	}
+	return behind, waiting
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // sample holds the last timeSamples values added, in the order they came
