@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -65,6 +66,21 @@ func BenchmarkAddBatchReuters(b *testing.B) {
 	for b.Loop() {
 		d := newDetector(b, Config{})
 		if _, err := d.AddBatch(stories); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(stories))/b.Elapsed().Seconds(), "stories/s")
+}
+
+// BenchmarkBatchReuters judges all the Reuters stories as one collection
+// with Batch, which sorts them by date and analyses them on every core.
+func BenchmarkBatchReuters(b *testing.B) {
+	stories, size := reuters(b)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := Batch(context.Background(), Config{Clock: fixedClock}, Stories(stories), func(int, Result, error) error { return nil })
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
