@@ -80,15 +80,17 @@ func (ix *Index) CandidatesFunc(dst []Candidate, terms []uint64, weights []float
 		return a.Score > b.Score || a.Score == b.Score && a.Cluster < b.Cluster
 	}
 	for c, s := range ix.scores {
+		cand := Candidate{Cluster: c, Score: s}
+		n := len(dst) - start
+		full := max > 0 && n == max
+		if full && !better(cand, dst[len(dst)-1]) {
+			continue
+		}
+		// keep is asked only of the clusters that would be kept.
 		if keep != nil && !keep(c) {
 			continue
 		}
-		cand := Candidate{Cluster: c, Score: s}
-		n := len(dst) - start
-		if max > 0 && n == max {
-			if !better(cand, dst[len(dst)-1]) {
-				continue
-			}
+		if full {
 			dst = dst[:len(dst)-1]
 		}
 		dst = append(dst, cand)
