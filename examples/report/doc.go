@@ -53,8 +53,9 @@
 //     story, how many quotes and passages the two stories share) and shows
 //     its text beside the text of the story it matched best, with the
 //     shared passages highlighted in both as <mark> elements, shared quotes
-//     as <mark class="quote">; its other matches are listed with their
-//     scores and shared quotes. The side-by-side texts of the first 25
+//     as <mark class="quote">, and the lines each text's own verdict took
+//     for site boilerplate (left out of the comparison) dimmed; its other
+//     matches are listed with their scores and shared quotes. The side-by-side texts of the first 25
 //     clusters are open, those of the others one click away; a text is
 //     shown up to its first 64 KiB.
 //   - Single stories: the stories that matched no other, one line each (the

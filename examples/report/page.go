@@ -509,7 +509,8 @@ func count(n int, one, many string) string {
 }
 
 // pair lays out a story's text beside the text of the story it matched,
-// with the passages they share highlighted in both.
+// with the passages they share highlighted in both, and each one's lines of
+// site boilerplate dimmed.
 func (b *builder) pair(e entry, m dedup.Match, other int) *pairView {
 	pv := &pairView{LeftID: e.story.ID, RightID: m.ID}
 	var left, right []span
@@ -522,15 +523,26 @@ func (b *builder) pair(e entry, m dedup.Match, other int) *pairView {
 			pv.Passages++
 		}
 	}
-	pv.Left = view(e.story.Text, e.html, left)
+	pv.Left = view(e.story.Text, e.html, left, boilerSpans(e.res))
 	if other < 0 || b.c.stories[other].dropped {
 		pv.Right.Missing = true
 		return pv
 	}
 	o := b.c.stories[other]
 	pv.RightWhen, pv.Source = when(o.story.Time), o.story.Source
-	pv.Right = view(o.story.Text, o.html, right)
+	pv.Right = view(o.story.Text, o.html, right, boilerSpans(o.res))
 	return pv
+}
+
+// boilerSpans returns the lines of a story's text that the detector took for
+// site boilerplate when it judged the story (what it had learned by then),
+// to be dimmed.
+func boilerSpans(r dedup.Result) []span {
+	out := make([]span, len(r.Boilerplate))
+	for i, s := range r.Boilerplate {
+		out[i] = span{start: s.Start, end: s.End}
+	}
+	return out
 }
 
 // when shows a time: UTC, the day alone when the time is midnight, "undated"
