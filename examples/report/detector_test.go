@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -8,6 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// hasRe checks that page matches the regular expression re, without
+// printing the page when it does not.
+func hasRe(t testing.TB, page, re string, msg ...any) {
+	t.Helper()
+	if !regexp.MustCompile(re).MatchString(page) {
+		t.Errorf("the page does not match %q %s", re, fmt.Sprint(msg...))
+	}
+}
 
 // boilerTitle is the title of a dimmed line.
 const boilerTitle = `title="site boilerplate, left out of the comparison"`
@@ -96,4 +106,53 @@ func TestBoilerplateDimmed(t *testing.T) {
 	assert.True(t, strings.HasSuffix(pairs["g2-copy"][1], "\n"+boilerFooterHTML), "the footer, not dimmed, as text: %s", pairs["g2-copy"][1])
 	assert.Equal(t, 1, strings.Count(page, "<script"), "only the page's own script")
 	hasNot(t, page, "<script>alert")
+}
+
+// lateInput returns input lines in which stories come late: x and v are
+// dated January 1, then 300 stories of January 9 move the detector's
+// window past them (it lets stories go once a few hundred dated ones show
+// the feed in date order) and u comes undated; then come yu (a copy of u),
+// y and y2 (copies of x), all dated January 1 and so late, and w, a copy of
+// v dated January 9, which is not late.
+func lateInput(t testing.TB) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(storyLine(t, map[string]any{"id": "x", "date": "2024-01-01T08:00:00Z", "text": distinctStories[0]}))
+	b.WriteString(storyLine(t, map[string]any{"id": "v", "date": "2024-01-08T20:00:00Z", "text": distinctStories[2]}))
+	for i := range 300 {
+		text := strings.ReplaceAll("alpha# bravo# charlie# delta# echo# foxtrot# golf# hotel# india# juliet#", "#", fmt.Sprint(i))
+		b.WriteString(storyLine(t, map[string]any{"id": fmt.Sprint("z", i), "date": fmt.Sprintf("2024-01-09T0%d:%02d:00Z", i/60, i%60), "text": text}))
+	}
+	b.WriteString(storyLine(t, map[string]any{"id": "u", "text": distinctStories[3]}))
+	b.WriteString(storyLine(t, map[string]any{"id": "yu", "date": "2024-01-01T09:30:00Z", "text": distinctStories[3] + "\nMore later."}))
+	b.WriteString(storyLine(t, map[string]any{"id": "y", "date": "2024-01-01T09:00:00Z", "text": distinctStories[0] + "\nMore later."}))
+	b.WriteString(storyLine(t, map[string]any{"id": "y2", "date": "2024-01-01T10:00:00Z", "text": distinctStories[0] + "\nMore news at eleven."}))
+	b.WriteString(storyLine(t, map[string]any{"id": "w", "date": "2024-01-09T09:00:00Z", "text": distinctStories[2] + "\nMore later."}))
+	return b.String()
+}
+
+// lateBadge is the badge of a late story.
+const lateBadge = `<span class="late" title="Late: this story came after`
+
+// TestLateShown checks that late stories carry a badge, in clusters and in
+// the single stories' list, that the filter can find them, and that the
+// summary and standard error count them and say what to do.
+func TestLateShown(t *testing.T) {
+	code, page, errOut := runCmd(t, lateInput(t), "-o", "-", "-window", "24h")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, 3, strings.Count(page, lateBadge), "yu, y and y2")
+	has(t, page, `<span class="v copy">copy 1.00</span> `+lateBadge)
+	has(t, page, `Copy of u:`, "the late story matched the undated one still held")
+	for _, id := range []string{"y", "y2"} {
+		hasRe(t, page, `<tr id="s\d+" data-filter data-kinds="single new late" data-sources=""><td><time datetime="2024-01-01T[^"]*">[^<]*</time></td><td></td><td> `+regexp.QuoteMeta(lateBadge)+`[^<]*</span></td><td><code>`+id+`</code></td></tr>`, page)
+	}
+	hasRe(t, page, `<section class="cluster" id="c\d+" data-filter data-kinds="copy late multi new"`, "u's cluster")
+	has(t, page, `<span class="v copy">copy 1.00</span> <span class="title">(no title)</span> <code class="id">w</code>`, "w is a copy of v, not late")
+	has(t, page, `<div class="late-note"><dt>Late stories</dt><dd>3 stories came after stories of their window had been let go: they were compared with the stories still held, and may have missed copies or versions among those let go (<span class="late">late</span> below). For an archive, a backfill or merged feeds run again with <code>-batch</code>, else with a larger <code>-lateness</code>.</dd></div>`)
+	assert.Contains(t, errOut, "report: 3 stories came after stories of their window had been let go")
+	assert.Contains(t, errOut, "use -batch, or give a larger -lateness")
+
+	page = renderPage(t, seedLines(t))
+	hasNot(t, page, "Late stories", "no late story, no note")
+	hasNot(t, page, lateBadge)
 }

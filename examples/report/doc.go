@@ -39,7 +39,10 @@
 //
 //   - Summary: the number of stories, of clusters by size, of new stories,
 //     copies and same-story versions, and the time span of the dated
-//     stories.
+//     stories; and, when there are any, the number of late stories (those
+//     that came after stories of their window had been let go, and were
+//     compared with the stories still held: dedup.Result.Late), with what
+//     to do about them (-batch, or a larger -lateness).
 //   - Timeline: an inline SVG picture, a row per cluster of two or more
 //     stories (in the order of the list below, at most 100 rows), each
 //     story a mark at its time: a circle for a new story, a square for a
@@ -47,8 +50,8 @@
 //     of their own. A row links to its cluster.
 //   - Clusters of two or more stories, largest first (-order recent: the
 //     latest story first), at most -max-clusters of them; each with its
-//     stories in time order, showing time, source, verdict and score,
-//     title and id. A copy or same-story version says in words why it
+//     stories in time order, showing time, source, verdict and score (and
+//     a "late" badge on a late story), title and id. A copy or same-story version says in words why it
 //     joined (containment and Jaccard for a copy, similarity for the same
 //     story, how many quotes and passages the two stories share) and shows
 //     its text beside the text of the story it matched best, with the
@@ -59,10 +62,10 @@
 //     clusters are open, those of the others one click away; a text is
 //     shown up to its first 64 KiB.
 //   - Single stories: the stories that matched no other, one line each (the
-//     latest -max-clusters of them).
+//     latest -max-clusters of them), late ones with the badge.
 //   - Settings: the detector settings that produced the page.
 //
-// With scripts enabled a filter box (words, source, verdict) hides the
+// With scripts enabled a filter box (words, source, verdict, late) hides the
 // clusters and single stories that do not match; a link can carry a filter
 // (report.html?q=quake&src=AFP&v=copy). Without scripts the page reads the
 // same, without the box.

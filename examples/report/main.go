@@ -106,6 +106,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if c.skipped > 0 {
 		fmt.Fprintf(stderr, "report: %s skipped\n", count(c.skipped, "bad line", "bad lines"))
 	}
+	if p.Summary.Late > 0 {
+		fmt.Fprintf(stderr, "report: %s (marked late on the page); for an archive, a backfill or merged feeds use -batch, or give a larger -lateness\n", p.Summary.LateNote)
+	}
 	return exitOK
 }
 

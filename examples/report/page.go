@@ -48,6 +48,8 @@ type summary struct {
 	Clusters, Multi, Single   int
 	InMulti                   int // stories in clusters of two or more
 	New, Copies, Same         int
+	Late                      int // stories whose Result says Late
+	LateNote                  string
 	Undated                   int
 	First, Last, Span         string
 	Sizes                     []sizeRow
@@ -71,7 +73,7 @@ type clusterView struct {
 	Span     string
 	Open     bool
 	Sources  string // its stories' sources, one a line, for the filter
-	Kinds    string // "multi" and the verdicts of its stories, for the filter
+	Kinds    string // "multi", the verdicts of its stories and "late" if one is, for the filter
 	// Merged lists the ids of the clusters that merged into this one, so
 	// the page can say what merged.
 	Merged  []string
@@ -88,6 +90,7 @@ type storyView struct {
 	Title   string
 	Kind    string // new, copy or same_story: a CSS class and a filter value
 	Verdict string // as shown
+	Late    bool   // it came after stories of its window had been let go
 	Score   string
 	Why     string
 	Match   *storyRef
@@ -199,6 +202,9 @@ func (b *builder) summary() summary {
 	s.Clusters = len(b.c.groups)
 	var first, last time.Time
 	for _, e := range b.c.stories {
+		if e.res.Late {
+			s.Late++
+		}
 		switch e.res.Kind {
 		case dedup.New:
 			s.New++
@@ -222,6 +228,7 @@ func (b *builder) summary() summary {
 			}
 		}
 	}
+	s.LateNote = lateNote(s.Late)
 	if !first.IsZero() {
 		s.First, s.Last = when(first), when(last)
 		s.FirstMachine, s.LastMachine = machine(first), machine(last)
@@ -342,6 +349,9 @@ func (b *builder) cluster(g *group, open bool) clusterView {
 		sv.Open = open
 		cv.Stories = append(cv.Stories, sv)
 		kinds[sv.Kind] = true
+		if sv.Late {
+			kinds["late"] = true
+		}
 		if sv.Source != "" && !slices.Contains(sources, sv.Source) {
 			sources = append(sources, sv.Source)
 		}
@@ -427,6 +437,7 @@ func (b *builder) story(pos int, texts bool) storyView {
 		Title:   clip(plain(e.story.Title, b.isHTML(e.story.Title)), 300),
 		Kind:    r.Kind.String(),
 		Verdict: verdictWords[r.Kind],
+		Late:    r.Late,
 	}
 	if r.Kind != dedup.New {
 		sv.Score = fmt.Sprintf("%.2f", r.Score)
@@ -497,6 +508,17 @@ func (b *builder) why(e entry, m dedup.Match, other int) string {
 		s += fmt.Sprintf(", %.2f to the cluster as a whole", e.res.Score)
 	}
 	return s + shares + "."
+}
+
+// lateNote says what n late stories mean, "" when there are none.
+func lateNote(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "1 story came after stories of its window had been let go: it was compared with the stories still held, and may have missed copies or versions among those let go"
+	}
+	return fmt.Sprintf("%d stories came after stories of their window had been let go: they were compared with the stories still held, and may have missed copies or versions among those let go", n)
 }
 
 func words(s string) int { return len(strings.Fields(s)) }
