@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -155,4 +158,81 @@ func TestLateShown(t *testing.T) {
 	page = renderPage(t, seedLines(t))
 	hasNot(t, page, "Late stories", "no late story, no note")
 	hasNot(t, page, lateBadge)
+}
+
+// TestBatchOrder checks that with -batch the page of the newsroom fixture
+// is the same, byte for byte, whatever the order of its lines; and, as the
+// fixture is in date order, that it says what the stream says of it.
+func TestBatchOrder(t *testing.T) {
+	in, err := os.ReadFile("../../testdata/stories.jsonl")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(in), "\n"), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSuffix(lines[i], "\n") + "\n"
+	}
+	require.Len(t, lines, 7)
+	reversed := slices.Clone(lines)
+	slices.Reverse(reversed)
+	shuffled := slices.Clone(lines)
+	rand.New(rand.NewPCG(7, 7)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	require.NotEqual(t, lines, shuffled)
+	require.NotEqual(t, reversed, shuffled)
+
+	want := renderPage(t, strings.Join(lines, ""), "-batch")
+	has(t, want, "The input was judged as one collection (<code>-batch</code>)")
+	for name, order := range map[string][]string{"reversed": reversed, "shuffled": shuffled} {
+		t.Run(name, func(t *testing.T) {
+			got := renderPage(t, strings.Join(order, ""), "-batch")
+			assert.True(t, got == want, "the -batch page of the %s input differs from that of the input in date order", name)
+			stream := renderPage(t, strings.Join(order, ""))
+			assert.False(t, stream == want, "without -batch the %s input gives another page", name)
+		})
+	}
+
+	stream := renderPage(t, strings.Join(lines, ""))
+	has(t, stream, "The stories were judged in input order, each against the stories before it.")
+	stream = strings.Replace(stream, "The stories were judged in input order, each against the stories before it.",
+		"The input was judged as one collection (<code>-batch</code>): each story against every story of its window, whatever the order of the input.", 1)
+	assert.True(t, stream == want, "the stream in date order and -batch give the same page, but for the note on how the input was judged")
+}
+
+// TestBatchNotLate checks that -batch judges the input of lateInput with no
+// story late: the stories that came late in the stream find the copies they
+// missed. (The undated u is judged last, against the stories of the last
+// window plus lateness of the input, so it and yu, of January 1, are not
+// compared: both are single stories.)
+func TestBatchNotLate(t *testing.T) {
+	code, page, errOut := runCmd(t, lateInput(t), "-o", "-", "-window", "24h", "-batch")
+	require.Equal(t, exitOK, code, errOut)
+	hasNot(t, page, lateBadge)
+	hasNot(t, page, "Late stories")
+	assert.NotContains(t, errOut, "late")
+	pairs := pairsByID(t, page)
+	for _, id := range []string{"y", "y2", "w"} {
+		assert.Contains(t, pairs, id, "%s is shown beside the story it matched", id)
+	}
+	has(t, page, "Copy of x: ", "y found x")
+	assert.Len(t, pairs, 3)
+	has(t, page, "<dt>Clusters</dt><dd>304: 2 of two or more stories (holding 5 stories), 302 of one story</dd>")
+}
+
+// TestBatchRejections checks that with -batch the stories the detector
+// rejects are reported in input order, though it judges them by date: the
+// first stops the run, and with -skip-bad each is skipped.
+func TestBatchRejections(t *testing.T) {
+	in := storyLine(t, map[string]any{"id": "a", "date": "2024-01-03T08:00:00Z", "text": distinctStories[0]}) +
+		storyLine(t, map[string]any{"id": "b", "date": "2024-01-05T08:00:00Z", "text": "!!! ???"}) +
+		storyLine(t, map[string]any{"id": "c", "date": "2024-01-01T08:00:00Z", "text": "... ---"}) +
+		storyLine(t, map[string]any{"id": "d", "date": "2024-01-02T08:00:00Z", "text": distinctStories[1]})
+	code, out, errOut := runCmd(t, in, "-o", "-", "-batch")
+	assert.Equal(t, exitFail, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "report: stdin line 2: dedup: story has no text: story \"b\": the text has no words\nreport: stopped at the bad line; no page written (-skip-bad skips bad lines)\n", errOut)
+
+	code, out, errOut = runCmd(t, in, "-o", "-", "-batch", "-skip-bad")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, "report: stdin line 2 skipped: dedup: story has no text: story \"b\": the text has no words\n"+
+		"report: stdin line 3 skipped: dedup: story has no text: story \"c\": the text has no words\n"+
+		"report: 2 bad lines skipped\n", errOut)
+	has(t, out, "<dt>Stories</dt><dd>2 <small>(2 bad input lines skipped)</small></dd>")
 }

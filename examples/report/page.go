@@ -40,6 +40,7 @@ type page struct {
 	Settings     []setting
 	MaxClusters  int
 	Order        string
+	Batch        bool // the input was judged as one collection (-batch)
 }
 
 // summary is the head of the page.
@@ -139,7 +140,7 @@ type builder struct {
 // buildPage lays out the page for a collection.
 func buildPage(c *collection, o options, cfg dedup.Config) page {
 	b := &builder{c: c, o: o, cfg: cfg, shown: map[int]bool{}}
-	p := page{Title: o.title, Inputs: o.files, MaxClusters: o.maxClusters, Order: o.order}
+	p := page{Title: o.title, Inputs: o.files, MaxClusters: o.maxClusters, Order: o.order, Batch: o.batch}
 	if len(p.Inputs) == 0 {
 		p.Inputs = []string{"standard input"}
 	}
