@@ -378,17 +378,22 @@ func view(text string, isHTML bool, marks, boiler []span) textView {
 
 // dropControls removes the control characters other than tabs and line
 // breaks (wire texts end with an ETX, 0x03), which a browser would show as
-// boxes.
+// boxes. Bytes that are not UTF-8 (which texts decoded from JSON do not
+// hold) are left as they are, so that the text never grows.
 func dropControls(s string) string {
 	if strings.IndexFunc(s, isControl) < 0 {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return -1
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isControl(r) || r == utf8.RuneError && n == 1 {
+			b.WriteString(s[i : i+n])
 		}
-		return r
-	}, s)
+		i += n
+	}
+	return b.String()
 }
 
 func isControl(r rune) bool {

@@ -64,6 +64,7 @@ func TestView(t *testing.T) {
 		{"html white space", "one\n   two", true, []span{{0, 10, false}}, "[one two]"},
 		{"control characters dropped", "Reuters\n\x03", false, []span{{0, 7, false}}, "[Reuters]\n"},
 		{"control character inside a span", "a\x7fb\tc", false, []span{{0, 5, false}}, "[ab\tc]"},
+		{"bytes not UTF-8 kept beside a control character", "a\x7f\x92b", false, nil, "a\x92b"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
