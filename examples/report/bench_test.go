@@ -25,30 +25,36 @@ func reutersPath(tb testing.TB) string {
 
 // BenchmarkReportReuters writes the page for all of Reuters-21578 (19,043
 // stories with a text; the 2,535 lines without one are skipped as bad
-// input): the whole command (reading, the detector, the page), and the page
-// alone (laying it out and writing it) for the verdicts of one run. Both
-// report the page's size.
+// input): the whole command (reading, the detector, the page), the same
+// with -batch, and the page alone (laying it out and writing it) for the
+// verdicts of one run. Each reports the page's size.
 func BenchmarkReportReuters(b *testing.B) {
 	name := reutersPath(b)
 	in, err := os.ReadFile(name)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("command", func(b *testing.B) {
-		out := filepath.Join(b.TempDir(), "page.html")
-		b.ReportAllocs()
-		b.SetBytes(int64(len(in)))
-		for b.Loop() {
-			if code := run([]string{"-skip-bad", "-o", out}, bytes.NewReader(in), io.Discard, io.Discard); code != 0 {
-				b.Fatalf("exit status %d", code)
+	for _, mode := range []string{"command", "batch"} {
+		b.Run(mode, func(b *testing.B) {
+			out := filepath.Join(b.TempDir(), "page.html")
+			args := []string{"-skip-bad", "-o", out}
+			if mode == "batch" {
+				args = append(args, "-batch")
 			}
-		}
-		st, err := os.Stat(out)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(st.Size()), "page-bytes")
-	})
+			b.ReportAllocs()
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				if code := run(args, bytes.NewReader(in), io.Discard, io.Discard); code != 0 {
+					b.Fatalf("exit status %d", code)
+				}
+			}
+			st, err := os.Stat(out)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(st.Size()), "page-bytes")
+		})
+	}
 	b.Run("page", func(b *testing.B) {
 		o, err := parseFlags([]string{"-skip-bad", "-o", "-"}, io.Discard)
 		if err != nil {

@@ -172,6 +172,25 @@ func TestBrowserEscaping(t *testing.T) {
 	require.Len(t, sides(t, dom), 1)
 }
 
+// TestBrowserBoilerplate renders the page of boilerInput and checks in the
+// DOM that the footer learned as boilerplate is a dimmed line where the page
+// should dim it, and only there, with its markup still text.
+func TestBrowserBoilerplate(t *testing.T) {
+	bin := browser(t)
+	file := filepath.Join(t.TempDir(), "boiler.html")
+	require.NoError(t, os.WriteFile(file, []byte(renderPage(t, boilerInput(t), "-html", "never")), 0o644))
+
+	dom := string(headless(t, bin, file, "--dump-dom"))
+	pairs := pairsByID(t, dom)
+	// The DOM writes the footer's quotes as they are.
+	footer := strings.ReplaceAll(boilerFooterHTML, "&#34;", `"`)
+	assert.Equal(t, []string{footer}, dimmed(t, pairs["g4"][0]), "the later copy's own footer")
+	assert.Equal(t, []string{footer}, dimmed(t, pairs["g3-copy"][1]), "the fourth story's footer beside its copy")
+	assert.Empty(t, dimmed(t, pairs["g2-copy"][1]), "the third story's footer, judged before it was learned")
+	assert.Equal(t, 2, strings.Count(dom, `<span class="boiler" title=`))
+	assert.Equal(t, 1, strings.Count(dom, "<script"), "only the page's own script")
+}
+
 func decodePNG(t *testing.T, name string) image.Image {
 	t.Helper()
 	f, err := os.Open(name)

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/newsdup/newsdup/examples/internal/jsonl"
@@ -36,7 +39,7 @@ type group struct {
 // collection is what the run gathers for the page: every story added, its
 // verdict, and the clusters.
 type collection struct {
-	det     *dedup.Detector
+	det     *dedup.Detector // nil with -batch
 	stories []entry
 	groups  []*group
 	latest  map[string]int // story id -> position of the latest story with it
@@ -73,7 +76,9 @@ type pending struct {
 	story dedup.Story
 }
 
-// reader reads the input and adds its stories to a collection.
+// reader reads the input and adds its stories to a collection: as a
+// stream, in batches as they are read, or with -batch all at once when the
+// input is read.
 type reader struct {
 	c       *collection
 	o       options
@@ -82,6 +87,9 @@ type reader struct {
 	batch   []pending
 	size    int
 	curName string
+	// With -batch: every story read, and where it was read.
+	all   []pending
+	names []string // the input of each story in all
 }
 
 // inputs reads the files named on the command line, or stdin.
@@ -119,7 +127,7 @@ func (rd *reader) input(name string, r io.Reader) error {
 		case err == io.EOF:
 			return rd.flush()
 		case errors.Is(err, jsonl.ErrLineTooLong):
-			if err := rd.bad(lr.Line(), err); err != nil {
+			if err := rd.bad(name, lr.Line(), err); err != nil {
 				return err
 			}
 			continue
@@ -131,9 +139,14 @@ func (rd *reader) input(name string, r io.Reader) error {
 		}
 		s, err := jsonl.Decode(line)
 		if err != nil {
-			if err := rd.bad(lr.Line(), err); err != nil {
+			if err := rd.bad(name, lr.Line(), err); err != nil {
 				return err
 			}
+			continue
+		}
+		if rd.o.batch {
+			rd.all = append(rd.all, pending{lr.Line(), s})
+			rd.names = append(rd.names, name)
 			continue
 		}
 		rd.batch = append(rd.batch, pending{lr.Line(), s})
@@ -146,19 +159,19 @@ func (rd *reader) input(name string, r io.Reader) error {
 	}
 }
 
-// bad reports a bad line. The stories read before it are added first, so
-// that the messages come in input order. It returns errStop unless bad
-// lines are skipped.
-func (rd *reader) bad(line int, err error) error {
+// bad reports a bad line of the input name. The stories read before it are
+// added first (as a stream), so that the messages come in input order. It
+// returns errStop unless bad lines are skipped.
+func (rd *reader) bad(name string, line int, err error) error {
 	if ferr := rd.flush(); ferr != nil {
 		return ferr
 	}
 	if rd.o.skipBad {
 		rd.c.skipped++
-		fmt.Fprintf(rd.stderr, "report: %s line %d skipped: %v\n", rd.curName, line, err)
+		fmt.Fprintf(rd.stderr, "report: %s line %d skipped: %v\n", name, line, err)
 		return nil
 	}
-	fmt.Fprintf(rd.stderr, "report: %s line %d: %v\n", rd.curName, line, err)
+	fmt.Fprintf(rd.stderr, "report: %s line %d: %v\n", name, line, err)
 	return errStop
 }
 
@@ -183,7 +196,7 @@ func (rd *reader) flush() error {
 		k := len(rs)
 		line := batch[len(batch)-len(stories)+k].line
 		if r, err := rd.c.det.Add(stories[k]); err != nil {
-			if err := rd.bad(line, err); err != nil {
+			if err := rd.bad(rd.curName, line, err); err != nil {
 				return err
 			}
 		} else {
@@ -194,6 +207,46 @@ func (rd *reader) flush() error {
 	if len(rd.c.stories)-rd.c.pruned >= pruneEvery {
 		rd.c.prune()
 	}
+	return nil
+}
+
+// rejection is a story the detector rejected in a -batch run.
+type rejection struct {
+	i   int // in reader.all
+	err error
+}
+
+// judge judges the stories read, with -batch, as one collection:
+// dedup.Batch adds them to a detector made with cfg in the order of their
+// dates, then ids, whatever the order of the input, and the collection
+// takes them in that order. A story the detector rejects is a bad line,
+// reported once all are judged, so that the rejections come in input order
+// as they would in a stream: the first stops the run unless bad lines are
+// skipped.
+func (rd *reader) judge(ctx context.Context, cfg dedup.Config) error {
+	stories := make(dedup.Stories, len(rd.all))
+	for i := range rd.all {
+		stories[i] = rd.all[i].story
+	}
+	var rejected []rejection
+	_, err := dedup.Batch(ctx, cfg, stories, func(i int, r dedup.Result, err error) error {
+		if err != nil {
+			rejected = append(rejected, rejection{i, err})
+			return nil
+		}
+		rd.c.add(stories[i], rd.isHTML(stories[i].Text), r)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(rejected, func(a, b rejection) int { return cmp.Compare(a.i, b.i) })
+	for _, r := range rejected {
+		if err := rd.bad(rd.names[r.i], rd.all[r.i].line, r.err); err != nil {
+			return err
+		}
+	}
+	rd.all, rd.names = nil, nil
 	return nil
 }
 
@@ -270,11 +323,15 @@ func (c *collection) prune() {
 	c.single = keep
 }
 
-// held reports whether the story at pos is still in the detector.
+// held reports whether the story at pos is still in the detector (with
+// -batch, whose detector the collection does not see, every story is).
 func (c *collection) held(pos int) bool {
 	id := c.stories[pos].story.ID
 	if c.latest[id] != pos {
 		return false
+	}
+	if c.det == nil {
+		return true
 	}
 	_, ok := c.det.ClusterOf(id)
 	return ok

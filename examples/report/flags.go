@@ -19,6 +19,7 @@ type options struct {
 	maxClusters int
 	maxLine     int
 	skipBad     bool
+	batch       bool // -batch: judge the input as one collection, whatever its order
 	files       []string
 }
 
@@ -41,8 +42,16 @@ Input line:  {"id": "...", "text": "...", "title": "...", "source": "...",
               "date": "2021-12-25T14:00:00Z", "lang": "en"}
              (id and text required; date may also be 2021-12-25)
 
-Bad lines stop the run with exit status 1, and no page is written, unless
--skip-bad is given.
+Stories are judged in input order, each against the stories before it, so
+feed them in the order they were published: a story that comes after stories
+of its window were let go (more than -window plus -lateness behind the
+stream) is compared with those still held and marked late on the page. With
+-batch the input is judged as one collection (an archive, a backfill, merged
+feeds): the same page whatever the order of its lines, each story compared
+with every story of its window. -batch holds the whole input in memory.
+
+Bad lines (and stories the detector rejects) stop the run with exit status 1,
+and no page is written, unless -skip-bad is given.
 
 See the package documentation (go doc ./examples/report) for details.
 
@@ -65,6 +74,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.order, "order", orderSize, "order of the clusters: size (largest first) or recent (latest story first)")
 	fs.IntVar(&o.maxClusters, "max-clusters", defaultMaxClusters, "most clusters of two or more stories shown in full, and most single stories listed")
 	fs.IntVar(&o.maxLine, "max-line", 0, "longest input line read, in `bytes`; longer lines are bad input and are not held in memory (0 means 8 × max-text + 1 MiB)")
+	fs.BoolVar(&o.batch, "batch", false, "judge the input as one collection (an archive, a backfill): the same page whatever the order of its lines, each story compared with every story of its window; holds the whole input in memory")
 	fs.BoolVar(&o.skipBad, "skip-bad", false, "report bad input lines on standard error and go on, instead of stopping")
 	if err := fs.Parse(args); err != nil {
 		return o, err

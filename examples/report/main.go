@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
@@ -73,8 +74,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "report: %v\nRun report -h for help.\n", err)
 		return exitUsage
 	}
-	c := newCollection(d)
 	cfg := d.Config()
+	if o.batch {
+		// dedup.Batch makes its own detector.
+		d = nil
+	}
+	c := newCollection(d)
 	rd := &reader{c: c, o: o, stderr: stderr, isHTML: func(s string) bool {
 		switch cfg.HTML {
 		case dedup.HTMLAlways:
@@ -85,7 +90,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return dedup.LooksLikeHTML(s)
 	}}
 	err = rd.inputs(stdin)
+	if err == nil && o.batch {
+		err = rd.judge(context.Background(), cfg)
+	}
 	switch {
+	case errors.Is(err, errStop) && o.batch:
+		fmt.Fprintf(stderr, "report: stopped at the bad line; no page written (-skip-bad skips bad lines)\n")
+		return exitFail
 	case errors.Is(err, errStop):
 		fmt.Fprintf(stderr, "report: stopped: %s read before the bad line; no page written (-skip-bad skips bad lines)\n", count(len(c.stories), "story", "stories"))
 		return exitFail
@@ -105,6 +116,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if c.skipped > 0 {
 		fmt.Fprintf(stderr, "report: %s skipped\n", count(c.skipped, "bad line", "bad lines"))
+	}
+	if p.Summary.Late > 0 {
+		fmt.Fprintf(stderr, "report: %s (marked late on the page); for an archive, a backfill or merged feeds use -batch, or give a larger -lateness\n", p.Summary.LateNote)
 	}
 	return exitOK
 }

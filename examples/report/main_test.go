@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -241,23 +242,27 @@ func TestBadInput(t *testing.T) {
 		{"line too long", good + storyLine(t, map[string]any{"id": "b", "text": strings.Repeat("word ", 100)}), []string{"-max-line", "300"}, "stdin line 2: line too long"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "page.html")
-			code, _, errOut := runCmd(t, c.in, append([]string{"-o", out}, c.args...)...)
-			assert.Equal(t, exitFail, code)
-			assert.Contains(t, errOut, c.msg)
-			assert.Contains(t, errOut, "no page written")
-			_, err := os.Stat(out)
-			assert.ErrorIs(t, err, os.ErrNotExist)
+		for _, mode := range [][]string{nil, {"-batch"}} {
+			t.Run(strings.Join(append([]string{c.name}, mode...), " "), func(t *testing.T) {
+				args := slices.Concat(mode, c.args)
+				out := filepath.Join(t.TempDir(), "page.html")
+				code, _, errOut := runCmd(t, c.in, append([]string{"-o", out}, args...)...)
+				assert.Equal(t, exitFail, code)
+				assert.Contains(t, errOut, c.msg)
+				assert.Contains(t, errOut, "no page written")
+				_, err := os.Stat(out)
+				assert.ErrorIs(t, err, os.ErrNotExist)
 
-			code, _, errOut = runCmd(t, c.in, append([]string{"-o", out, "-skip-bad"}, c.args...)...)
-			assert.Equal(t, exitOK, code, errOut)
-			assert.Contains(t, errOut, "line 2 skipped")
-			assert.Contains(t, errOut, "1 bad line skipped")
-			page, err := os.ReadFile(out)
-			require.NoError(t, err)
-			assert.Contains(t, string(page), "(1 bad input lines skipped)")
-		})
+				code, _, errOut = runCmd(t, c.in, append([]string{"-o", out, "-skip-bad"}, args...)...)
+				assert.Equal(t, exitOK, code, errOut)
+				assert.Contains(t, errOut, "line 2 skipped")
+				assert.Contains(t, errOut, "1 bad line skipped")
+				page, err := os.ReadFile(out)
+				require.NoError(t, err)
+				assert.Contains(t, string(page), "(1 bad input lines skipped)")
+				assert.Contains(t, string(page), "<dt>Stories</dt><dd>1 ")
+			})
+		}
 	}
 }
 
@@ -311,6 +316,8 @@ func TestFlags(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, errOut, "Usage: report -o FILE")
 	assert.Contains(t, errOut, "-same-story")
+	assert.Contains(t, errOut, "-batch holds the whole input in memory")
+	assert.Contains(t, errOut, "\n  -batch\n")
 }
 
 // distinctStories are texts of unrelated news, one per cluster.

@@ -40,6 +40,7 @@ type page struct {
 	Settings     []setting
 	MaxClusters  int
 	Order        string
+	Batch        bool // the input was judged as one collection (-batch)
 }
 
 // summary is the head of the page.
@@ -48,6 +49,8 @@ type summary struct {
 	Clusters, Multi, Single   int
 	InMulti                   int // stories in clusters of two or more
 	New, Copies, Same         int
+	Late                      int // stories whose Result says Late
+	LateNote                  string
 	Undated                   int
 	First, Last, Span         string
 	Sizes                     []sizeRow
@@ -71,7 +74,7 @@ type clusterView struct {
 	Span     string
 	Open     bool
 	Sources  string // its stories' sources, one a line, for the filter
-	Kinds    string // "multi" and the verdicts of its stories, for the filter
+	Kinds    string // "multi", the verdicts of its stories and "late" if one is, for the filter
 	// Merged lists the ids of the clusters that merged into this one, so
 	// the page can say what merged.
 	Merged  []string
@@ -88,6 +91,7 @@ type storyView struct {
 	Title   string
 	Kind    string // new, copy or same_story: a CSS class and a filter value
 	Verdict string // as shown
+	Late    bool   // it came after stories of its window had been let go
 	Score   string
 	Why     string
 	Match   *storyRef
@@ -136,7 +140,7 @@ type builder struct {
 // buildPage lays out the page for a collection.
 func buildPage(c *collection, o options, cfg dedup.Config) page {
 	b := &builder{c: c, o: o, cfg: cfg, shown: map[int]bool{}}
-	p := page{Title: o.title, Inputs: o.files, MaxClusters: o.maxClusters, Order: o.order}
+	p := page{Title: o.title, Inputs: o.files, MaxClusters: o.maxClusters, Order: o.order, Batch: o.batch}
 	if len(p.Inputs) == 0 {
 		p.Inputs = []string{"standard input"}
 	}
@@ -199,6 +203,9 @@ func (b *builder) summary() summary {
 	s.Clusters = len(b.c.groups)
 	var first, last time.Time
 	for _, e := range b.c.stories {
+		if e.res.Late {
+			s.Late++
+		}
 		switch e.res.Kind {
 		case dedup.New:
 			s.New++
@@ -222,6 +229,7 @@ func (b *builder) summary() summary {
 			}
 		}
 	}
+	s.LateNote = lateNote(s.Late)
 	if !first.IsZero() {
 		s.First, s.Last = when(first), when(last)
 		s.FirstMachine, s.LastMachine = machine(first), machine(last)
@@ -342,6 +350,9 @@ func (b *builder) cluster(g *group, open bool) clusterView {
 		sv.Open = open
 		cv.Stories = append(cv.Stories, sv)
 		kinds[sv.Kind] = true
+		if sv.Late {
+			kinds["late"] = true
+		}
 		if sv.Source != "" && !slices.Contains(sources, sv.Source) {
 			sources = append(sources, sv.Source)
 		}
@@ -427,6 +438,7 @@ func (b *builder) story(pos int, texts bool) storyView {
 		Title:   clip(plain(e.story.Title, b.isHTML(e.story.Title)), 300),
 		Kind:    r.Kind.String(),
 		Verdict: verdictWords[r.Kind],
+		Late:    r.Late,
 	}
 	if r.Kind != dedup.New {
 		sv.Score = fmt.Sprintf("%.2f", r.Score)
@@ -499,6 +511,17 @@ func (b *builder) why(e entry, m dedup.Match, other int) string {
 	return s + shares + "."
 }
 
+// lateNote says what n late stories mean, "" when there are none.
+func lateNote(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "1 story came after stories of its window had been let go: it was compared with the stories still held, and may have missed copies or versions among those let go"
+	}
+	return fmt.Sprintf("%d stories came after stories of their window had been let go: they were compared with the stories still held, and may have missed copies or versions among those let go", n)
+}
+
 func words(s string) int { return len(strings.Fields(s)) }
 
 func count(n int, one, many string) string {
@@ -509,7 +532,8 @@ func count(n int, one, many string) string {
 }
 
 // pair lays out a story's text beside the text of the story it matched,
-// with the passages they share highlighted in both.
+// with the passages they share highlighted in both, and each one's lines of
+// site boilerplate dimmed.
 func (b *builder) pair(e entry, m dedup.Match, other int) *pairView {
 	pv := &pairView{LeftID: e.story.ID, RightID: m.ID}
 	var left, right []span
@@ -522,15 +546,26 @@ func (b *builder) pair(e entry, m dedup.Match, other int) *pairView {
 			pv.Passages++
 		}
 	}
-	pv.Left = view(e.story.Text, e.html, left)
+	pv.Left = view(e.story.Text, e.html, left, boilerSpans(e.res))
 	if other < 0 || b.c.stories[other].dropped {
 		pv.Right.Missing = true
 		return pv
 	}
 	o := b.c.stories[other]
 	pv.RightWhen, pv.Source = when(o.story.Time), o.story.Source
-	pv.Right = view(o.story.Text, o.html, right)
+	pv.Right = view(o.story.Text, o.html, right, boilerSpans(o.res))
 	return pv
+}
+
+// boilerSpans returns the lines of a story's text that the detector took for
+// site boilerplate when it judged the story (what it had learned by then),
+// to be dimmed.
+func boilerSpans(r dedup.Result) []span {
+	out := make([]span, len(r.Boilerplate))
+	for i, s := range r.Boilerplate {
+		out[i] = span{start: s.Start, end: s.End}
+	}
+	return out
 }
 
 // when shows a time: UTC, the day alone when the time is midnight, "undated"

@@ -8,19 +8,24 @@ import (
 	"unicode/utf8"
 )
 
-// span is a byte range of a text to highlight: a passage it shares with
-// another story.
+// span is a byte range of a text to highlight (a passage it shares with
+// another story) or to dim (a line of site boilerplate).
 type span struct {
 	start, end int
 	quote      bool
 }
 
-// seg is a piece of a text as the page shows it: plain, or highlighted as a
-// shared passage or a shared quotation.
+// style is how the page shows a stretch of text: highlighted as a shared
+// passage (Mark) or a shared quotation (Mark and Quote), and dimmed as site
+// boilerplate (Boiler), which a passage may lie in or across.
+type style struct {
+	Mark, Quote, Boiler bool
+}
+
+// seg is a piece of a text as the page shows it, and its style.
 type seg struct {
-	Text  string
-	Mark  bool
-	Quote bool
+	Text string
+	style
 }
 
 // textView is a story's text as the page shows it.
@@ -251,21 +256,77 @@ func mergeSpans(text string, spans []span) []span {
 	return out
 }
 
-// view returns the text as the page shows it, with the spans highlighted.
-func view(text string, isHTML bool, spans []span) textView {
-	spans = mergeSpans(text, spans)
+// styled is a stretch [start, end) of a text shown in one style other
+// than plain.
+type styled struct {
+	start, end int
+	st         style
+}
+
+// runs returns the stretches of text to mark or dim, in text order, without
+// overlaps: passages (marks) and boilerplate lines (boiler) are merged each
+// on their own (see mergeSpans), then cut where either starts or ends, so
+// that a passage crossing into a boilerplate line is marked in full and
+// dimmed where it lies in the line.
+func runs(text string, marks, boiler []span) []styled {
+	marks = mergeSpans(text, marks)
+	boiler = mergeSpans(text, boiler)
+	cuts := make([]int, 0, 2*(len(marks)+len(boiler)))
+	for _, s := range marks {
+		cuts = append(cuts, s.start, s.end)
+	}
+	for _, s := range boiler {
+		cuts = append(cuts, s.start, s.end)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	var out []styled
+	i, j := 0, 0 // first mark and first boilerplate line not ended by the stretch
+	for c := 0; c+1 < len(cuts); c++ {
+		a, b := cuts[c], cuts[c+1]
+		for i < len(marks) && marks[i].end <= a {
+			i++
+		}
+		for j < len(boiler) && boiler[j].end <= a {
+			j++
+		}
+		// No span starts or ends inside (a, b): the stretch lies wholly in
+		// or wholly out of each one.
+		var st style
+		if i < len(marks) && marks[i].start <= a {
+			st.Mark, st.Quote = true, marks[i].quote
+		}
+		if j < len(boiler) && boiler[j].start <= a {
+			st.Boiler = true
+		}
+		if st == (style{}) {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].end == a && out[n-1].st == st {
+			out[n-1].end = b
+			continue
+		}
+		out = append(out, styled{a, b, st})
+	}
+	return out
+}
+
+// view returns the text as the page shows it, with the passages in marks
+// highlighted and the lines in boiler dimmed (the quote flag of a boiler
+// span is not used).
+func view(text string, isHTML bool, marks, boiler []span) textView {
+	rs := runs(text, marks, boiler)
 	var v textView
-	add := func(s string, m *span) {
+	add := func(s string, st style) {
 		s = dropControls(s)
 		if s == "" {
 			return
 		}
-		sg := seg{Text: s, Mark: m != nil, Quote: m != nil && m.quote}
-		if n := len(v.Segs); n > 0 && v.Segs[n-1].Mark == sg.Mark && v.Segs[n-1].Quote == sg.Quote {
+		if n := len(v.Segs); n > 0 && v.Segs[n-1].style == st {
 			v.Segs[n-1].Text += s
 			return
 		}
-		v.Segs = append(v.Segs, sg)
+		v.Segs = append(v.Segs, seg{Text: s, style: st})
 	}
 	limit := len(text)
 	if limit > maxShownText {
@@ -275,38 +336,39 @@ func view(text string, isHTML bool, spans []span) textView {
 		}
 		v.Cut = len(text) - limit
 	}
-	k := 0 // first span that may hold what comes next
+	k := 0 // first run that may hold what comes next
 	for _, p := range pieces(text, isHTML) {
 		if p.start >= limit {
 			break
 		}
-		for k < len(spans) && spans[k].end <= p.start {
+		for k < len(rs) && rs[k].end <= p.start {
 			k++
 		}
 		if !p.literal {
-			var m *span
-			if k < len(spans) && spans[k].start <= p.start {
-				m = &spans[k]
+			// A piece standing for markup takes the style at its start.
+			var st style
+			if k < len(rs) && rs[k].start <= p.start {
+				st = rs[k].st
 			}
-			add(p.show, m)
+			add(p.show, st)
 			continue
 		}
 		at := p.start
 		end := min(p.end, limit)
 		for at < end {
-			for k < len(spans) && spans[k].end <= at {
+			for k < len(rs) && rs[k].end <= at {
 				k++
 			}
 			switch {
-			case k == len(spans) || spans[k].start >= end:
-				add(text[at:end], nil)
+			case k == len(rs) || rs[k].start >= end:
+				add(text[at:end], style{})
 				at = end
-			case spans[k].start > at:
-				add(text[at:spans[k].start], nil)
-				at = spans[k].start
+			case rs[k].start > at:
+				add(text[at:rs[k].start], style{})
+				at = rs[k].start
 			default:
-				stop := min(spans[k].end, end)
-				add(text[at:stop], &spans[k])
+				stop := min(rs[k].end, end)
+				add(text[at:stop], rs[k].st)
 				at = stop
 			}
 		}
@@ -316,17 +378,22 @@ func view(text string, isHTML bool, spans []span) textView {
 
 // dropControls removes the control characters other than tabs and line
 // breaks (wire texts end with an ETX, 0x03), which a browser would show as
-// boxes.
+// boxes. Bytes that are not UTF-8 (which texts decoded from JSON do not
+// hold) are left as they are, so that the text never grows.
 func dropControls(s string) string {
 	if strings.IndexFunc(s, isControl) < 0 {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if isControl(r) {
-			return -1
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isControl(r) || r == utf8.RuneError && n == 1 {
+			b.WriteString(s[i : i+n])
 		}
-		return r
-	}, s)
+		i += n
+	}
+	return b.String()
 }
 
 func isControl(r rune) bool {

@@ -149,6 +149,9 @@ func (b *builder) timeline(gs []*group) timeline {
 				m.Points = fmt.Sprintf("%s,%s %s,%s %s,%s %s,%s", num(px), num(mid-5.5), num(px+5.5), num(mid), num(px), num(mid+5.5), num(px-5.5), num(mid))
 			}
 			m.Tip = when(e.story.Time) + " · " + verdictWords[e.res.Kind]
+			if e.res.Late {
+				m.Tip += " (late)"
+			}
 			if e.story.Source != "" {
 				m.Tip += " · " + e.story.Source
 			}
