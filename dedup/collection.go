@@ -66,47 +66,79 @@ func Batch(ctx context.Context, cfg Config, c Collection, emit func(i int, r Res
 	}
 	order := batchOrder(c)
 	workers := runtime.GOMAXPROCS(0)
-	prep := make([]*prepared, batchChunk)
-	errs := make([]error, batchChunk)
-	readErrs := make([]error, batchChunk)
+
+	// The stories of the next chunk are read and analysed, on all cores,
+	// while those of this one are added, one after the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *batchChunkWork, 1)
+	go func() {
+		defer close(chunks)
+		for lo := 0; lo < len(order); lo += batchChunk {
+			w := &batchChunkWork{idx: order[lo:min(lo+batchChunk, len(order))]}
+			w.prepare(d, c, workers)
+			select {
+			case chunks <- w:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	jobs := make([]*passageJob, batchChunk)
 	results := make([]Result, batchChunk)
-	for lo := 0; lo < len(order); lo += batchChunk {
+	for w := range chunks {
 		if err := ctx.Err(); err != nil {
 			return d, err
 		}
-		chunk := order[lo:min(lo+batchChunk, len(order))]
-		parallel(len(chunk), workers, func(k int) {
-			s, err := c.Story(chunk[k])
-			if err != nil {
-				readErrs[k] = fmt.Errorf("dedup: batch: reading story %d: %w", chunk[k], err)
-				return
-			}
-			prep[k], errs[k] = d.prep.prepare(s)
-		})
-		for k := range chunk {
-			if readErrs[k] != nil {
-				return d, readErrs[k]
-			}
+		if w.readErr != nil {
+			return d, w.readErr
 		}
-		for k := range chunk {
+		for k := range w.idx {
 			results[k], jobs[k] = Result{}, nil
-			if errs[k] == nil {
-				results[k], jobs[k], errs[k] = d.add(ctx, prep[k])
+			if w.errs[k] == nil {
+				results[k], jobs[k], w.errs[k] = d.add(ctx, w.prep[k])
 			}
+			w.prep[k] = nil
 		}
-		parallel(len(chunk), workers, func(k int) { findPassages(&results[k], jobs[k], d.cfg.MaxPassages) })
-		for k, i := range chunk {
-			if err := emit(i, results[k], errs[k]); err != nil {
+		parallel(len(w.idx), workers, func(k int) { findPassages(&results[k], jobs[k], d.cfg.MaxPassages) })
+		for k, i := range w.idx {
+			if err := emit(i, results[k], w.errs[k]); err != nil {
 				return d, err
 			}
 		}
-		clear(prep)
 		clear(jobs)
-		clear(errs)
 		clear(results)
 	}
-	return d, nil
+	return d, ctx.Err()
+}
+
+// batchChunkWork is a chunk of Batch's stories, read and analysed.
+type batchChunkWork struct {
+	idx     []int // indexes in the collection
+	prep    []*prepared
+	errs    []error // a story Add would reject
+	readErr error   // the first story that could not be read
+}
+
+// prepare reads and analyses the chunk's stories on workers goroutines.
+func (w *batchChunkWork) prepare(d *Detector, c Collection, workers int) {
+	w.prep = make([]*prepared, len(w.idx))
+	w.errs = make([]error, len(w.idx))
+	readErrs := make([]error, len(w.idx))
+	parallel(len(w.idx), workers, func(k int) {
+		s, err := c.Story(w.idx[k])
+		if err != nil {
+			readErrs[k] = fmt.Errorf("dedup: batch: reading story %d: %w", w.idx[k], err)
+			return
+		}
+		w.prep[k], w.errs[k] = d.prep.prepare(s)
+	})
+	for _, err := range readErrs {
+		if err != nil {
+			w.readErr = err
+			return
+		}
+	}
 }
 
 // batchOrder returns the indices of a collection in the order Batch adds

@@ -250,13 +250,13 @@ func (p *pipeline) scanBatchFile(in *batchInput, src int) error {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		s, err := jsonl.Decode(line)
+		id, t, err := jsonl.Key(line)
 		if err != nil {
 			if err := p.bad(in.names[src], lr.Line(), err); err != nil {
 				return errBatchStop
 			}
 			continue
 		}
-		in.items = append(in.items, batchItem{src: src, offset: lr.Offset(), length: len(line), line: lr.Line(), time: s.Time, id: s.ID})
+		in.items = append(in.items, batchItem{src: src, offset: lr.Offset(), length: len(line), line: lr.Line(), time: t, id: id})
 	}
 }

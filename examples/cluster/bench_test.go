@@ -43,6 +43,7 @@ func BenchmarkRunReuters(b *testing.B) {
 	}
 	b.Run("verdicts", func(b *testing.B) { benchmarkRun(b, in, "-skip-bad") })
 	b.Run("passages", func(b *testing.B) { benchmarkRun(b, in, "-skip-bad", "-passages") })
+	b.Run("batch", func(b *testing.B) { benchmarkRun(b, in, "-skip-bad", "-batch") })
 }
 
 // BenchmarkRunTestdata runs the command over testdata/stories.jsonl.

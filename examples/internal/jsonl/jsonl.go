@@ -24,8 +24,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newsdup/newsdup/dedup"
@@ -183,6 +185,52 @@ func Decode(line []byte) (dedup.Story, error) {
 		Time:     t,
 		Language: rec.Lang,
 	}, nil
+}
+
+// Key decodes what a line says of its story's place in time: its id and
+// date, without the text, which it only checks is there. It refuses what
+// Decode refuses but a text without words (Decode's caller finds that), for
+// a first pass over an input that is read again story by story.
+func Key(line []byte) (id string, t time.Time, err error) {
+	var rec struct {
+		ID   string  `json:"id"`
+		Text present `json:"text"`
+		Date string  `json:"date"`
+	}
+	if err := json.Unmarshal(line, &rec); err != nil {
+		return "", time.Time{}, fmt.Errorf("%w: %s", ErrBadJSON, jsonProblem(err))
+	}
+	switch {
+	case rec.ID == "":
+		return "", time.Time{}, fmt.Errorf("%w: the \"id\" field is missing or empty", ErrNoID)
+	case strings.ContainsRune(rec.ID, utf8.RuneError):
+		if err := checkRawID(line); err != nil {
+			return "", time.Time{}, fmt.Errorf("%w: %w", ErrBadID, err)
+		}
+	}
+	if !rec.Text {
+		return "", time.Time{}, fmt.Errorf("story %q: %w: the \"text\" field is missing or empty", rec.ID, ErrNoText)
+	}
+	if t, err = cli.ParseDate(rec.Date); err != nil {
+		return "", time.Time{}, fmt.Errorf("story %q: %w", rec.ID, err)
+	}
+	return rec.ID, t, nil
+}
+
+// present records whether a JSON string is there and not empty, without
+// keeping it.
+type present bool
+
+func (p *present) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*p = false
+		return nil
+	}
+	if len(b) == 0 || b[0] != '"' {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: reflect.TypeFor[string]()}
+	}
+	*p = len(b) > 2
+	return nil
 }
 
 // checkRawID checks that the "id" of a line that decodes as JSON is valid

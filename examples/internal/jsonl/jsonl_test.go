@@ -268,3 +268,21 @@ func TestReaderOffset(t *testing.T) {
 	}
 	assert.Equal(t, []int64{3, 12, 13, 314}, offsets, "the start of each line (after a byte order mark), a refused one too")
 }
+
+// Key refuses what Decode refuses, and gives the same id and date.
+func FuzzKey(f *testing.F) {
+	f.Add([]byte(`{"id":"x","text":"some words","date":"2021-12-25T14:00:00Z"}`))
+	f.Add([]byte(`{"id":"x","text":"","date":"2021-12-25"}`))
+	f.Add([]byte(`{"id":"x","text":7}`))
+	f.Add([]byte(`{"id":"a\ud800","text":"t"}`))
+	f.Add([]byte(`{"id":"x","text":null}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		s, derr := Decode(line)
+		id, tm, kerr := Key(line)
+		require.Equal(t, derr == nil, kerr == nil, "Decode: %v; Key: %v", derr, kerr)
+		if derr == nil {
+			assert.Equal(t, s.ID, id)
+			assert.True(t, s.Time.Equal(tm))
+		}
+	})
+}
