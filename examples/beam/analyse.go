@@ -165,7 +165,7 @@ func (fn *analyseFn) ProcessElement(ctx context.Context, id string, stories func
 		emitEntry(k, m)
 		n++
 	}
-	for _, shard := range fn.S.shards(first.Time, first.Dated) {
+	for _, shard := range fn.S.shards(first.Time, first.Dated, fn.S.Window) {
 		for j, h := range fn.bands {
 			emit(groupKey(shard, kindBand, j, uint64(h)))
 		}

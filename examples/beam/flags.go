@@ -18,6 +18,8 @@ type Settings struct {
 	Language           string
 	HTML               dedup.HTMLMode
 	Window             time.Duration // negative: off, every story in one shard
+	Lateness           time.Duration // negative: none beyond what the stream shows
+	StoryHorizon       time.Duration // negative: off, clusters joinable within Window
 	MaxStories         int
 	MaxTextBytes       int
 	MaxFuture          time.Duration
@@ -32,9 +34,12 @@ type Settings struct {
 	BoilerplateStories int
 	MaxMatches         int
 
-	// ShardSpan is the length of a time shard; each shard also reads the
-	// Window before it.
+	// ShardSpan is the length of a time shard.
 	ShardSpan time.Duration
+	// ShardContext is the span before a shard whose stories the tiers
+	// read with its own (at least Window; 0 before check: the default,
+	// Window + Lateness + StoryHorizon).
+	ShardContext time.Duration
 	// CCRounds bounds the rounds of the connected-components stages.
 	CCRounds int
 	// SkipBad skips bad input lines and repeated ids instead of failing.
@@ -54,6 +59,8 @@ func (s Settings) config() dedup.Config {
 		Language:           s.Language,
 		HTML:               s.HTML,
 		Window:             s.Window,
+		Lateness:           s.Lateness,
+		StoryHorizon:       s.StoryHorizon,
 		MaxStories:         s.MaxStories,
 		MaxTextBytes:       s.MaxTextBytes,
 		MaxFuture:          s.MaxFuture,
@@ -116,12 +123,15 @@ func defineFlags(fs *flag.FlagSet) *options {
 	o := &options{}
 	s := &o.Settings
 	s.Window = dedup.DefaultWindow
+	s.Lateness = dedup.DefaultLateness
+	s.StoryHorizon = dedup.DefaultStoryHorizon
 	fs.StringVar(&o.input, "input", "", "input `file` or glob of JSON Lines stories (local, or any file system the runner has, such as gs://)")
 	fs.StringVar(&s.Output, "output", "", "output `file` of JSON Lines verdicts, or with --output-shards above 1 the prefix of the output files")
 	fs.IntVar(&s.OutputShards, "output-shards", 1, "number of output files; above 1, --output is a prefix and files are named PREFIX-00000-of-0000N.jsonl")
 	fs.BoolVar(&s.SkipBad, "skip-bad", false, "report bad input lines and repeated ids on standard error (or the workers' logs) and go on, instead of failing")
 	fs.IntVar(&s.MaxLine, "max-line", 0, "longest input line read, in `bytes` (0 means 8 × max-text + 1 MiB)")
-	fs.DurationVar(&s.ShardSpan, "shard-span", defaultShardSpan, "length of a time shard: each shard's stories are decided together, with the stories of the --window before it")
+	fs.DurationVar(&s.ShardSpan, "shard-span", defaultShardSpan, "length of a time shard: each shard's stories are decided together, with the stories of the --shard-context before it")
+	fs.DurationVar(&s.ShardContext, "shard-context", 0, "span before a shard whose stories its detectors read first, at least the --window (0 means --window + --lateness + --story-horizon, the span whose clusters a detector fed the stories in time order holds)")
 	fs.IntVar(&s.CCRounds, "cc-rounds", defaultCCRounds, "rounds of the connected-components stages; the run fails if they have not converged")
 	fs.BoolVar(&o.verbose, "verbose", false, "show the runner's log")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `file` (with a runner in this process, such as prism)")
@@ -129,6 +139,8 @@ func defineFlags(fs *flag.FlagSet) *options {
 	fs.StringVar(&s.Language, "lang", dedup.DefaultLanguage, "`language` of stories without a \"lang\" field: a Snowball name or ISO 639-1 code")
 	fs.Var(htmlValue{&s.HTML}, "html", "whether texts are HTML (`mode`): auto, never or always")
 	fs.Var(cli.Window{D: &s.Window}, "window", "how far apart in time two stories may be compared (`duration`), or off")
+	fs.Var(cli.Lateness{D: &s.Lateness}, "lateness", "how long past the --window the shard detectors hold a story, as the cluster command's -lateness (a `duration`, or 0); they are given the stories in time order, so none is late. Part of the default --shard-context")
+	fs.Var(cli.Window{D: &s.StoryHorizon}, "story-horizon", "how long after its latest story a cluster stays joinable as the same story (a `duration`; the similarity needed grows beyond --window); off keeps a cluster joinable only within --window of its stories")
 	fs.IntVar(&s.MaxStories, "max-stories", dedup.DefaultMaxStories, "most stories a time shard's detector holds at once")
 	fs.IntVar(&s.MaxTextBytes, "max-text", dedup.DefaultMaxTextBytes, "longest story text (and title) accepted, in `bytes`")
 	fs.DurationVar(&s.MaxFuture, "max-future", dedup.DefaultMaxFuture, "how far past the current time a story's date may lie")
@@ -160,6 +172,14 @@ func (o *options) check() error {
 	}
 	if s.ShardSpan <= 0 {
 		errs = append(errs, fmt.Errorf("--shard-span must be above 0, got %v", s.ShardSpan))
+	}
+	switch {
+	case s.ShardContext < 0:
+		errs = append(errs, fmt.Errorf("--shard-context must not be negative, got %v", s.ShardContext))
+	case s.ShardContext == 0:
+		s.ShardContext = s.defaultContext()
+	case s.Window >= 0 && s.ShardContext < s.Window:
+		errs = append(errs, fmt.Errorf("--shard-context must be at least the --window (%v), got %v", s.Window, s.ShardContext))
 	}
 	if s.CCRounds < 1 {
 		errs = append(errs, fmt.Errorf("--cc-rounds must be at least 1, got %d", s.CCRounds))

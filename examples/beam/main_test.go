@@ -12,10 +12,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdup/newsdup/dedup"
 )
 
 func TestMain(m *testing.M) {
@@ -278,6 +281,8 @@ func TestFlags(t *testing.T) {
 		{"bad shard span", []string{"--input", "x", "--output", "y", "--shard-span", "0s"}, "--shard-span"},
 		{"zero threshold", []string{"--input", "x", "--output", "y", "--copy-jaccard", "0"}, "--copy-jaccard"},
 		{"bad language", []string{"--input", "x", "--output", "y", "--lang", "klingon"}, "language"},
+		{"context shorter than the window", []string{"--input", "x", "--output", "y", "--shard-context", "48h"}, "--shard-context must be at least the --window"},
+		{"negative context", []string{"--input", "x", "--output", "y", "--shard-context", "-1h"}, "--shard-context must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := flag.NewFlagSet("beam", flag.ContinueOnError)
@@ -289,6 +294,45 @@ func TestFlags(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+func TestTimeFlags(t *testing.T) {
+	parse := func(t *testing.T, args ...string) (*options, error) {
+		fs := flag.NewFlagSet("beam", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		o := defineFlags(fs)
+		if err := fs.Parse(append([]string{"--input", "x", "--output", "y"}, args...)); err != nil {
+			return nil, err
+		}
+		return o, o.check()
+	}
+	t.Run("defaults", func(t *testing.T) {
+		o, err := parse(t)
+		require.NoError(t, err)
+		c := o.config()
+		assert.Equal(t, dedup.DefaultLateness, c.Lateness)
+		assert.Equal(t, dedup.DefaultStoryHorizon, c.StoryHorizon)
+		assert.Equal(t, dedup.DefaultWindow+dedup.DefaultLateness+dedup.DefaultStoryHorizon, o.ShardContext)
+	})
+	t.Run("set", func(t *testing.T) {
+		o, err := parse(t, "--window", "24h", "--lateness", "0", "--story-horizon", "off")
+		require.NoError(t, err)
+		c := o.config()
+		assert.Equal(t, time.Duration(-1), c.Lateness, "0: only the lateness the stream shows")
+		assert.Equal(t, time.Duration(-1), c.StoryHorizon, "off")
+		assert.Equal(t, 24*time.Hour, o.ShardContext, "the window alone")
+	})
+	t.Run("context given", func(t *testing.T) {
+		o, err := parse(t, "--shard-context", "96h")
+		require.NoError(t, err)
+		assert.Equal(t, 96*time.Hour, o.ShardContext)
+	})
+	t.Run("bad values", func(t *testing.T) {
+		_, err := parse(t, "--lateness", "-1h")
+		assert.ErrorContains(t, err, "want a duration")
+		_, err = parse(t, "--story-horizon", "0s")
+		assert.ErrorContains(t, err, "want a positive duration")
+	})
 }
 
 func TestSortedKeys(t *testing.T) {

@@ -116,7 +116,7 @@ func (fn *verdictFn) verdict(id, root string, cs []CopyLink, sl *StoryLink) verd
 	case sl != nil:
 		v.Kind, v.Score = dedup.SameStory, score(sl.Score)
 	}
-	if sl != nil && len(v.Matches) < fn.S.MaxMatches && !slices.ContainsFunc(cs, func(c CopyLink) bool { return c.A == sl.To }) {
+	if sl != nil && sl.Listed && len(v.Matches) < fn.S.MaxMatches && !slices.ContainsFunc(cs, func(c CopyLink) bool { return c.A == sl.To }) {
 		v.Matches = append(v.Matches, match{ID: idOf(sl.To), Kind: dedup.SameStory, Score: score(sl.MatchScore)})
 	}
 	return v

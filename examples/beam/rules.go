@@ -16,11 +16,15 @@ type CopyLink struct {
 
 // StoryLink says that story From, decided in its home shard, is the same
 // story as story To (FromLabel and ToLabel are their copy clusters). Score is
-// the similarity to the cluster it joined, MatchScore that to To.
+// the similarity to the cluster it joined, MatchScore that to To. Listed
+// says that To is the detector's best match; when the cluster joined had
+// no story left in the detector's window, To is the story that founded it,
+// and the verdict lists no match, as the detector's does.
 type StoryLink struct {
 	From, To           string
 	FromLabel, ToLabel string
 	Copy               bool // the story tier took From for a copy of To
+	Listed             bool
 	Score, MatchScore  float64
 }
 
@@ -144,16 +148,25 @@ func (r *detectorRules) stories(docs []LabelledDoc, home []bool) ([]StoryLink, e
 	}
 	var out []StoryLink
 	for i, res := range res {
-		if !home[i] || res.Kind == dedup.New || len(res.Matches) == 0 {
+		if !home[i] || res.Kind == dedup.New {
 			continue
 		}
-		m := res.Matches[0]
-		out = append(out, StoryLink{
-			From: docs[i].Doc.Key, To: keys[m.ID],
-			FromLabel: docs[i].Label, ToLabel: labels[m.ID],
-			Copy:  res.Kind == dedup.Copy,
-			Score: res.Score, MatchScore: m.Score,
-		})
+		l := StoryLink{From: docs[i].Doc.Key, Copy: res.Kind == dedup.Copy, Score: res.Score}
+		if len(res.Matches) > 0 {
+			m := res.Matches[0]
+			l.To, l.ToLabel, l.Listed, l.MatchScore = keys[m.ID], labels[m.ID], true, m.Score
+		} else {
+			// The cluster's stories have all left the detector's window
+			// (it stays joinable for the story horizon): link to the
+			// story that founded it in this shard, without listing it.
+			key, ok := keys[res.Cluster]
+			if !ok {
+				return nil, fmt.Errorf("shard detector: story %q joined cluster %q, which no story of the shard founded", res.ID, res.Cluster)
+			}
+			l.To, l.ToLabel = key, labels[res.Cluster]
+		}
+		l.FromLabel = docs[i].Label
+		out = append(out, l)
 	}
 	return out, nil
 }

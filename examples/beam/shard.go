@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 )
 
 // Every story has an order key: "d" and 16 hex digits of its time, or "u"
@@ -42,11 +43,22 @@ func keyTime(key string) (int64, bool) {
 const undatedShard = math.MinInt64
 
 // Time shards. Shard i holds at home the stories published in
-// [i·span, (i+1)·span) (Unix time) and, as context, those of the window
-// before i·span: every story a home story can be compared with is in its
-// shard. Each story is decided in its home shard only, so the overlap never
-// decides anything twice. With the window off, every story is at home in
-// shard 0.
+// [i·span, (i+1)·span) (Unix time) and, as context, those of a span before
+// i·span. For the candidate pairs that span is the window: every story a
+// home story can be a copy of is in its shard. For the tiers it is the
+// shard context (by default the window, the lateness and the story horizon:
+// the span whose clusters the streaming detector still holds, joinable or
+// teaching it lines and term statistics). Each story is decided in its home
+// shard only, so the overlap never decides anything twice. With the window
+// off, every story is at home in shard 0.
+
+// defaultContext returns the shard context the tiers read by default:
+// Window + Lateness + StoryHorizon, what a detector fed the stories in time
+// order holds (its stories leave Window + Lateness behind the latest, their
+// clusters StoryHorizon after that).
+func (s Settings) defaultContext() time.Duration {
+	return s.Window + max(s.Lateness, 0) + max(s.StoryHorizon, 0)
+}
 
 // homeShard returns the shard a story is decided in.
 func (s Settings) homeShard(t int64, dated bool) int64 {
@@ -59,18 +71,19 @@ func (s Settings) homeShard(t int64, dated bool) int64 {
 	return floorDiv(t, int64(s.ShardSpan))
 }
 
-// shards returns the shards that hold a story: its home shard first, then
-// those it is context of.
-func (s Settings) shards(t int64, dated bool) []int64 {
+// shards returns the shards that hold a story, when each holds as context
+// the stories of the span ctx before it: its home shard first, then those
+// it is context of.
+func (s Settings) shards(t int64, dated bool, ctx time.Duration) []int64 {
 	home := s.homeShard(t, dated)
 	out := []int64{home}
 	if s.Window < 0 || !dated {
 		return out
 	}
-	// Shard j holds as context the stories at or after j·span - window.
+	// Shard j holds as context the stories at or after j·span - ctx.
 	end := int64(math.MaxInt64)
-	if t <= end-int64(s.Window) {
-		end = t + int64(s.Window)
+	if t <= end-int64(ctx) {
+		end = t + int64(ctx)
 	}
 	last := floorDiv(end, int64(s.ShardSpan))
 	for j := home + 1; j <= last; j++ {

@@ -25,30 +25,42 @@ func TestShards(t *testing.T) {
 		{"undated", 0, false, []int64{undatedShard}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, s.shards(tc.t, tc.dated))
+			assert.Equal(t, tc.want, s.shards(tc.t, tc.dated, s.Window))
 			assert.Equal(t, tc.want[0], s.homeShard(tc.t, tc.dated))
 		})
 	}
 	t.Run("window longer than a shard", func(t *testing.T) {
 		s := Settings{Window: 72 * time.Hour, ShardSpan: 24 * time.Hour}
-		assert.Equal(t, []int64{5, 6, 7, 8}, s.shards(5*day, true))
-		assert.Equal(t, []int64{5, 6, 7}, s.shards(5*day-1+day, true)[:3])
+		assert.Equal(t, []int64{5, 6, 7, 8}, s.shards(5*day, true, s.Window))
+		assert.Equal(t, []int64{5, 6, 7}, s.shards(5*day-1+day, true, s.Window)[:3])
 	})
 	t.Run("window off", func(t *testing.T) {
 		s := Settings{Window: -1, ShardSpan: time.Duration(week)}
-		assert.Equal(t, []int64{0}, s.shards(100*week, true))
-		assert.Equal(t, []int64{0}, s.shards(0, false))
+		assert.Equal(t, []int64{0}, s.shards(100*week, true, s.Window))
+		assert.Equal(t, []int64{0}, s.shards(0, false, s.Window))
 		assert.True(t, s.comparable(0, true, 100*week, true))
 		assert.True(t, s.comparable(0, true, 0, false))
 	})
 	t.Run("every story a home story compares with is in its shard", func(t *testing.T) {
-		// For stories b and an earlier a within the window, a's shards
-		// include b's home shard.
-		for b := int64(0); b < 3*week; b += day / 3 {
-			for a := b - int64(s.Window); a <= b; a += day / 7 {
-				assert.Contains(t, s.shards(a, true), s.homeShard(b, true), "a=%d b=%d", a, b)
+		// For stories b and an earlier a within the context, a's shards
+		// include b's home shard; for an a before the context of b's
+		// home shard, they do not.
+		for _, ctx := range []time.Duration{s.Window, 11 * 24 * time.Hour, 20 * 24 * time.Hour} {
+			for b := int64(0); b < 3*week; b += day / 3 {
+				for a := b - int64(ctx); a <= b; a += day / 7 {
+					assert.Contains(t, s.shards(a, true, ctx), s.homeShard(b, true), "ctx=%v a=%d b=%d", ctx, a, b)
+				}
+				home := s.homeShard(b, true)
+				a := home*int64(s.ShardSpan) - int64(ctx) - 1 // just before the shard's context
+				assert.NotContains(t, s.shards(a, true, ctx), home, "ctx=%v a=%d b=%d", ctx, a, b)
 			}
 		}
+	})
+	t.Run("default context", func(t *testing.T) {
+		s := Settings{Window: 72 * time.Hour, Lateness: 24 * time.Hour, StoryHorizon: 7 * 24 * time.Hour}
+		assert.Equal(t, 11*24*time.Hour, s.defaultContext(), "window, lateness and story horizon")
+		s.Lateness, s.StoryHorizon = -1, -1
+		assert.Equal(t, s.Window, s.defaultContext(), "no lateness, no horizon: the window")
 	})
 	t.Run("comparable", func(t *testing.T) {
 		w := int64(s.Window)

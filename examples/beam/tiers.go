@@ -9,14 +9,14 @@ import (
 )
 
 // shardDocsFn emits a story under every shard that holds it: its home shard
-// and those whose window before them it lies in.
+// and those whose context before them it lies in.
 type shardDocsFn struct {
 	S Settings
 }
 
 // ProcessElement emits d under its shards.
 func (fn *shardDocsFn) ProcessElement(d Doc, emit func(int64, Doc)) {
-	for _, sh := range fn.S.shards(d.Story.Time, d.Story.Dated) {
+	for _, sh := range fn.S.shards(d.Story.Time, d.Story.Dated, fn.S.ShardContext) {
 		emit(sh, d)
 	}
 }
@@ -28,7 +28,7 @@ type shardLabelledFn struct {
 
 // ProcessElement emits d under its shards.
 func (fn *shardLabelledFn) ProcessElement(d LabelledDoc, emit func(int64, LabelledDoc)) {
-	for _, sh := range fn.S.shards(d.Doc.Story.Time, d.Doc.Story.Dated) {
+	for _, sh := range fn.S.shards(d.Doc.Story.Time, d.Doc.Story.Dated, fn.S.ShardContext) {
 		emit(sh, d)
 	}
 }
