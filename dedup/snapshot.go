@@ -35,7 +35,7 @@ import (
 //	          bits), indexed terms (sorted), years
 //	          (count, year and members uvarints), lines (count, hash
 //	          uint64 and members uvarint)
-//	stories:  count, then per story in arrival order: seq, id, text, title,
+//	stories:  count, then per story in arrival order: seq, id, text length,
 //	          source, time, eff, cluster key, year, title hash (uint64),
 //	          lines (count, uint64 hashes), words (count, hash uint64,
 //	          start, end uvarints), quotes (count, start, end uvarints),
@@ -139,8 +139,7 @@ func (d *Detector) Save(w io.Writer) error {
 		r := st.bySeq[s]
 		e.Uvarint(r.seq)
 		e.String(r.id)
-		e.String(r.text)
-		e.String(r.title)
+		e.Uvarint(uint64(r.textLen))
 		e.String(r.source)
 		e.Time(r.time)
 		e.Time(r.eff)
@@ -314,40 +313,39 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		r := &storyRec{}
 		r.seq = dec.Uvarint()
 		r.id = dec.String("id", MaxIDBytes)
-		r.text = dec.String("text", maxText)
-		r.title = dec.String("title", maxText)
+		r.textLen = dec.Count("text length", uint64(maxText))
 		r.source = dec.String("source", maxText)
 		r.time, r.eff = dec.Time(), dec.Time()
 		key := dec.Uvarint()
 		r.year = dec.Count("year", 9999)
 		r.titleHash = dec.Uint64()
-		nl := dec.Count("lines", uint64(len(r.text)+1))
+		nl := dec.Count("lines", uint64(r.textLen+1))
 		for j := 0; j < nl && dec.Err() == nil; j++ {
 			r.lines = append(r.lines, dec.Uint64())
 		}
-		nw := dec.Count("words", uint64(len(r.text)))
+		nw := dec.Count("words", uint64(r.textLen))
 		for j := 0; j < nw && dec.Err() == nil; j++ {
 			w := word{hash: dec.Uint64(), start: uint32(dec.Uvarint()), end: uint32(dec.Uvarint())}
-			if dec.Err() == nil && (w.start >= w.end || int(w.end) > len(r.text)) {
+			if dec.Err() == nil && (w.start >= w.end || int(w.end) > r.textLen) {
 				dec.Fail("story %q: word outside its text", r.id)
 			}
 			r.words = append(r.words, w)
 		}
-		nq := dec.Count("quotes", uint64(len(r.text)))
+		nq := dec.Count("quotes", uint64(r.textLen))
 		for j := 0; j < nq && dec.Err() == nil; j++ {
 			q := shingle.Span{Start: int(dec.Uvarint()), End: int(dec.Uvarint())}
-			if dec.Err() == nil && (q.Start > q.End || q.End > len(r.text)) {
+			if dec.Err() == nil && (q.Start > q.End || q.End > r.textLen) {
 				dec.Fail("story %q: quote outside its text", r.id)
 			}
 			r.quotes = append(r.quotes, q)
 		}
-		r.shingles = dec.Sorted("shingles", len(r.text))
-		r.vec.Terms = dec.Sorted("terms", len(r.text)+len(r.title))
+		r.shingles = dec.Sorted("shingles", r.textLen)
+		r.vec.Terms = dec.Sorted("terms", r.textLen+maxText)
 		r.vec.Weights = make([]float32, 0, len(r.vec.Terms))
 		for range r.vec.Terms {
 			r.vec.Weights = append(r.vec.Weights, dec.Float32())
 		}
-		r.numbers = dec.Sorted("numbers", len(r.text))
+		r.numbers = dec.Sorted("numbers", r.textLen)
 		r.identity = identityOf(r.words)
 		if dec.Err() != nil {
 			break

@@ -50,8 +50,7 @@ type state struct {
 type storyRec struct {
 	seq       uint64
 	id        string
-	text      string
-	title     string
+	textLen   int // bytes of its text, which the caller holds (passages need only the offsets of its words)
 	source    string
 	time      time.Time // publication time, zero if unknown
 	eff       time.Time // time held under: its own, or the stream's for an undated story
@@ -135,8 +134,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	rec := &storyRec{
 		seq:       seq,
 		id:        s.ID,
-		text:      s.Text,
-		title:     s.Title,
+		textLen:   len(s.Text),
 		source:    s.Source,
 		time:      s.Time,
 		lines:     lineHashes(p.lines),
