@@ -159,23 +159,9 @@ func Decode(line []byte) (dedup.Story, error) {
 	if err := json.Unmarshal(line, &rec); err != nil {
 		return dedup.Story{}, fmt.Errorf("%w: %s", ErrBadJSON, jsonProblem(err))
 	}
-	switch {
-	case rec.ID == "":
-		return dedup.Story{}, fmt.Errorf("%w: the \"id\" field is missing or empty", ErrNoID)
-	case strings.ContainsRune(rec.ID, utf8.RuneError):
-		// encoding/json replaces invalid UTF-8, and escapes of unpaired
-		// surrogates, with U+FFFD: the id would no longer be the one of
-		// the line, and two different ids could become one.
-		if err := checkRawID(line); err != nil {
-			return dedup.Story{}, fmt.Errorf("%w: %w", ErrBadID, err)
-		}
-	}
-	if rec.Text == "" {
-		return dedup.Story{}, fmt.Errorf("story %q: %w: the \"text\" field is missing or empty", rec.ID, ErrNoText)
-	}
-	t, err := cli.ParseDate(rec.Date)
+	t, err := check(line, rec.ID, rec.Text != "", rec.Date)
 	if err != nil {
-		return dedup.Story{}, fmt.Errorf("story %q: %w", rec.ID, err)
+		return dedup.Story{}, err
 	}
 	return dedup.Story{
 		ID:       rec.ID,
@@ -200,21 +186,34 @@ func Key(line []byte) (id string, t time.Time, err error) {
 	if err := json.Unmarshal(line, &rec); err != nil {
 		return "", time.Time{}, fmt.Errorf("%w: %s", ErrBadJSON, jsonProblem(err))
 	}
-	switch {
-	case rec.ID == "":
-		return "", time.Time{}, fmt.Errorf("%w: the \"id\" field is missing or empty", ErrNoID)
-	case strings.ContainsRune(rec.ID, utf8.RuneError):
-		if err := checkRawID(line); err != nil {
-			return "", time.Time{}, fmt.Errorf("%w: %w", ErrBadID, err)
-		}
-	}
-	if !rec.Text {
-		return "", time.Time{}, fmt.Errorf("story %q: %w: the \"text\" field is missing or empty", rec.ID, ErrNoText)
-	}
-	if t, err = cli.ParseDate(rec.Date); err != nil {
-		return "", time.Time{}, fmt.Errorf("story %q: %w", rec.ID, err)
+	if t, err = check(line, rec.ID, bool(rec.Text), rec.Date); err != nil {
+		return "", time.Time{}, err
 	}
 	return rec.ID, t, nil
+}
+
+// check checks the fields of a decoded line that Decode and Key both
+// refuse, and returns the date.
+func check(line []byte, id string, hasText bool, date string) (time.Time, error) {
+	switch {
+	case id == "":
+		return time.Time{}, fmt.Errorf("%w: the \"id\" field is missing or empty", ErrNoID)
+	case strings.ContainsRune(id, utf8.RuneError):
+		// encoding/json replaces invalid UTF-8, and escapes of unpaired
+		// surrogates, with U+FFFD: the id would no longer be the one of
+		// the line, and two different ids could become one.
+		if err := checkRawID(line); err != nil {
+			return time.Time{}, fmt.Errorf("%w: %w", ErrBadID, err)
+		}
+	}
+	if !hasText {
+		return time.Time{}, fmt.Errorf("story %q: %w: the \"text\" field is missing or empty", id, ErrNoText)
+	}
+	t, err := cli.ParseDate(date)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("story %q: %w", id, err)
+	}
+	return t, nil
 }
 
 // present records whether a JSON string is there and not empty, without
