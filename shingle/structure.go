@@ -102,6 +102,12 @@ func isBlockTag(s string) bool {
 	return blockTags[strings.ToLower(s[:n])]
 }
 
+// BlockElement reports whether an HTML element (by its lower-case name) is a
+// block element, whose tags end a line for Lines: p, br, div, li, h1-h6, td
+// and the like. A program that shows texts line by line as the detector
+// cuts them uses it.
+func BlockElement(name string) bool { return blockTags[name] }
+
 // LooksLikeHTML reports whether text looks like HTML: it holds a tag (a '<'
 // followed by a letter, '/' or '!', closed by a later '>') or a character
 // reference such as "&amp;" or "&#8217;".

@@ -129,3 +129,12 @@ func ExampleQuotes() {
 	// Output:
 	// we are ready to talk
 }
+
+func TestBlockElement(t *testing.T) {
+	for _, name := range []string{"p", "br", "div", "h1", "h6", "td", "blockquote"} {
+		assert.True(t, BlockElement(name), name)
+	}
+	for _, name := range []string{"b", "span", "a", "em", "h7", "P", ""} {
+		assert.False(t, BlockElement(name), name)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsdup/newsdup/shingle"
 )
 
 // span is a byte range of a text to highlight (a passage it shares with
@@ -89,7 +91,7 @@ func pieces(text string, isHTML bool) []piece {
 			j := i + gt + 1
 			name, closing := tagName(text[i+1 : j-1])
 			show := ""
-			if blockTags[name] {
+			if shingle.BlockElement(name) {
 				show = "\n"
 			}
 			if !closing && (name == "script" || name == "style") {
@@ -220,15 +222,6 @@ func skipElement(text string, i int, name string) int {
 		return len(text)
 	}
 	return i + k + gt + 1
-}
-
-// blockTags are the HTML elements whose tags end a line of text.
-var blockTags = map[string]bool{
-	"p": true, "br": true, "div": true, "li": true, "ul": true, "ol": true,
-	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true,
-	"tr": true, "td": true, "table": true, "blockquote": true, "section": true,
-	"article": true, "header": true, "footer": true, "aside": true, "nav": true,
-	"figure": true, "figcaption": true, "hr": true, "pre": true, "form": true,
 }
 
 // mergeSpans sorts spans and merges those that overlap or touch: passages of
