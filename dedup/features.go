@@ -2,11 +2,8 @@ package dedup
 
 import (
 	"cmp"
-	"encoding/binary"
 	"math"
 	"slices"
-
-	"github.com/cespare/xxhash/v2"
 
 	"github.com/newsdup/newsdup/dedup/cluster"
 	"github.com/newsdup/newsdup/dedup/minhash"
@@ -66,7 +63,7 @@ func featuresOf(st *state, p *prepared) *features {
 		f.content = appendContent(f.content, p.tokens)
 	}
 	f.words = wordsOf(f.content)
-	f.identity = identityOf(f.words)
+	f.identity = shingle.HashTerms(f.content)
 	f.shingles = shingleSet(st.cfg.ShingleSize, f.content)
 	f.sig = st.hasher.Sign(minhash.Signature{}, f.shingles)
 	f.fp = simhash.Sum(f.shingles)
@@ -208,17 +205,4 @@ func wordsOf(toks []shingle.Token) []word {
 		out[i] = word{t.Hash, uint32(t.Start), uint32(t.End)}
 	}
 	return out
-}
-
-// identityOf returns the hash of content words in order, as shingle.HashTerms
-// hashes their tokens: texts with the same words have the same identity.
-func identityOf(words []word) uint64 {
-	var h xxhash.Digest
-	h.Reset()
-	var buf [8]byte
-	for _, w := range words {
-		binary.LittleEndian.PutUint64(buf[:], w.hash)
-		h.Write(buf[:])
-	}
-	return h.Sum64() | 1
 }

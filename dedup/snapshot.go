@@ -40,7 +40,7 @@ import (
 //	          lines (count, uint64 hashes), words (count, hash uint64,
 //	          start, end uvarints), quotes (count, start, end uvarints),
 //	          shingles (sorted), vector (sorted terms, float32 weights),
-//	          numbers (sorted)
+//	          numbers (sorted), identity (uint64)
 //	lines:  two generations (current, previous), each a count and per line
 //	        its hash (uint64), count n and n cluster keys (uint32)
 //
@@ -167,6 +167,7 @@ func (d *Detector) Save(w io.Writer) error {
 			e.Float32(w)
 		}
 		e.Sorted(r.numbers)
+		e.Uint64(r.identity)
 	}
 
 	for _, gen := range []map[uint64]lineStat{st.lines.cur, st.lines.prev} {
@@ -346,7 +347,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			r.vec.Weights = append(r.vec.Weights, dec.Float32())
 		}
 		r.numbers = dec.Sorted("numbers", r.textLen)
-		r.identity = identityOf(r.words)
+		r.identity = dec.Uint64()
 		if dec.Err() != nil {
 			break
 		}
