@@ -20,7 +20,7 @@ const (
 // horizonPenalty is subtracted from the similarity of a story published
 // Config.StoryHorizon away from a cluster's stories, and in proportion from
 // one between Config.Window and that.
-var horizonPenalty = 0.2
+const horizonPenalty = 0.2
 
 // bestCluster returns the candidate cluster most similar to a story as a
 // whole, and the similarity; nil when there is none. skip names a story to
