@@ -186,12 +186,12 @@ func TestSharedWorkersEqualOneDetectorInLogOrder(t *testing.T) {
 	}
 }
 
-// After a lost reply the story is in the store; adding the same story again
-// gives the verdict it was stored with, and only the same story.
-func TestSharedLostReply(t *testing.T) {
-	stories := newsroom(t)
+// lostReplySetup returns a failing store, a detector sharing it and one
+// alone, both given the first three stories, and the fourth story with the
+// verdict the detector alone gives it.
+func lostReplySetup(t *testing.T, cfg Config, stories []labelled) (*failingStore, *Detector, *Detector, Story, Result) {
+	t.Helper()
 	s := &failingStore{}
-	cfg := Config{Clock: fixedClock, Window: -1}
 	d, err := NewSharedDetector(context.Background(), cfg, s)
 	require.NoError(t, err)
 	one := newDetector(t, cfg)
@@ -204,9 +204,18 @@ func TestSharedLostReply(t *testing.T) {
 	story := stories[3].Story
 	want, err := one.Add(story)
 	require.NoError(t, err)
+	return s, d, one, story, want
+}
+
+// After a lost reply the story is in the store; adding the same story again
+// gives the verdict it was stored with, and only the same story.
+func TestSharedLostReply(t *testing.T) {
+	stories := newsroom(t)
+	cfg := Config{Clock: fixedClock, Window: -1}
+	s, d, one, story, want := lostReplySetup(t, cfg, stories)
 
 	s.loseReply = true
-	_, err = d.Add(story)
+	_, err := d.Add(story)
 	require.ErrorIs(t, err, ErrStore)
 	s.loseReply = false
 
@@ -254,23 +263,11 @@ func TestSharedLostReplyThenFailures(t *testing.T) {
 	}
 	for name, script := range scripts {
 		t.Run(name, func(t *testing.T) {
-			s := &failingStore{}
-			d, err := NewSharedDetector(context.Background(), cfg, s)
-			require.NoError(t, err)
-			one := newDetector(t, cfg)
-			for _, l := range stories[:3] {
-				_, err := d.Add(l.Story)
-				require.NoError(t, err)
-				_, err = one.Add(l.Story)
-				require.NoError(t, err)
-			}
-			story := stories[3].Story
-			want, err := one.Add(story)
-			require.NoError(t, err)
+			s, d, one, story, want := lostReplySetup(t, cfg, stories)
 
 			s.script = script
 			for range script {
-				_, err = d.Add(story)
+				_, err := d.Add(story)
 				require.ErrorIs(t, err, ErrStore)
 			}
 			got, err := d.Add(story)
