@@ -205,27 +205,7 @@ func (p *pipeline) run(stdin io.Reader) int {
 
 // inputs processes the files named on the command line, or stdin.
 func (p *pipeline) inputs(stdin io.Reader) error {
-	if len(p.opts.files) == 0 {
-		return p.input("stdin", stdin)
-	}
-	for _, name := range p.opts.files {
-		if name == "-" {
-			if err := p.input("stdin", stdin); err != nil {
-				return err
-			}
-			continue
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		err = p.input(name, f)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return jsonl.Inputs(p.opts.files, stdin, p.input)
 }
 
 // Bounds on the stories gathered for one AddBatch call.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 
 	"github.com/newsdup/newsdup/dedup"
@@ -94,27 +93,7 @@ type reader struct {
 
 // inputs reads the files named on the command line, or stdin.
 func (rd *reader) inputs(stdin io.Reader) error {
-	if len(rd.o.files) == 0 {
-		return rd.input("stdin", stdin)
-	}
-	for _, name := range rd.o.files {
-		if name == "-" {
-			if err := rd.input("stdin", stdin); err != nil {
-				return err
-			}
-			continue
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		err = rd.input(name, f)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return jsonl.Inputs(rd.o.files, stdin, rd.input)
 }
 
 // input reads one stream, adding its stories in batches.

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -150,6 +151,33 @@ type record struct {
 	Source string `json:"source"`
 	Date   string `json:"date"`
 	Lang   string `json:"lang"`
+}
+
+// Inputs calls read for each input of a command: the files named, in order,
+// "-" being standard input, or standard input alone when none is named. It
+// stops at the first error, from opening a file or from read.
+func Inputs(files []string, stdin io.Reader, read func(name string, r io.Reader) error) error {
+	if len(files) == 0 {
+		return read("stdin", stdin)
+	}
+	for _, name := range files {
+		if name == "-" {
+			if err := read("stdin", stdin); err != nil {
+				return err
+			}
+			continue
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		err = read(name, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Decode decodes one line into a story. Its errors wrap ErrBadJSON, ErrNoID,

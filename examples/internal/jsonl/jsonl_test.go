@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -285,4 +287,30 @@ func FuzzKey(f *testing.F) {
 			assert.True(t, s.Time.Equal(tm))
 		}
 	})
+}
+
+func TestInputs(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	require.NoError(t, os.WriteFile(a, []byte("A"), 0o644))
+	require.NoError(t, os.WriteFile(b, []byte("B"), 0o644))
+	read := func(got *[]string) func(string, io.Reader) error {
+		return func(name string, r io.Reader) error {
+			body, err := io.ReadAll(r)
+			*got = append(*got, filepath.Base(name)+"="+string(body))
+			return err
+		}
+	}
+	var got []string
+	require.NoError(t, Inputs(nil, strings.NewReader("S"), read(&got)))
+	assert.Equal(t, []string{"stdin=S"}, got)
+	got = nil
+	require.NoError(t, Inputs([]string{b, "-", a}, strings.NewReader("S"), read(&got)))
+	assert.Equal(t, []string{"b=B", "stdin=S", "a=A"}, got, "in the order named")
+	got = nil
+	err := Inputs([]string{a, filepath.Join(dir, "missing"), b}, nil, read(&got))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.Equal(t, []string{"a=A"}, got, "stops at the file that cannot be opened")
+	stop := errors.New("stop")
+	assert.ErrorIs(t, Inputs([]string{a, b}, nil, func(string, io.Reader) error { return stop }), stop)
 }
