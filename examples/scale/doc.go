@@ -32,13 +32,16 @@
 // collection, the heap in use and the memory obtained from the system
 // (runtime.MemStats HeapInuse and Sys), the resident set size
 // (/proc/self/statm, 0 where it does not exist), and the stories and
-// clusters the detector holds. The time the readings take is left out of
-// the rates.
+// clusters the detector holds, and the share of the CPU time the process
+// used over the interval that went to garbage collection (runtime/metrics
+// estimates, which the runtime updates as each collection ends: 0 over an
+// interval in which none ended). The time the readings take is left out of the rates.
 //
 // At the end: whether memory went flat (the heap in use grew by at most
 // -flat, 10% by default, between the first and the last readings taken once
 // twice the window's stories have passed); the overall rate, and the rate
-// of Add alone; the 50th, 90th, 99th and 99.9th percentiles and the maximum
+// of Add alone; the garbage collector's share of the CPU time over the
+// whole stream; the 50th, 90th, 99th and 99.9th percentiles and the maximum
 // of the time one Add takes (every Add is counted in a histogram of
 // 1/8-octave buckets, so a percentile is an upper bound at most 12.5% above
 // the true value); the verdict counts; and two estimates of memory per

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -98,6 +99,22 @@ type reading struct {
 	rss       uint64 // 0 when unknown
 	held      int
 	clusters  int
+	gcShare   float64 // share of the CPU time used over the interval that went to garbage collection
+}
+
+// cpuTimes returns the CPU seconds the process has used (its Go code and
+// the runtime, idle time left out) and those the garbage collector took,
+// as package runtime/metrics estimates them.
+func cpuTimes() (used, gc float64) {
+	s := []metrics.Sample{{Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"},
+		{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	for _, x := range s {
+		if x.Value.Kind() != metrics.KindFloat64 {
+			return 0, 0
+		}
+	}
+	return s[0].Value.Float64() - s[1].Value.Float64(), s[2].Value.Float64()
 }
 
 // read takes a reading after a garbage collection, so that HeapInuse is close
@@ -187,8 +204,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	base := read(d, 0, 0)
 	fmt.Fprintf(w, "before the stream: heap in use %.1f MB (the source stories, the term cache warmed on them, the program), sys %.1f MB, rss %.1f MB\n",
 		mb(base.heapInuse), mb(base.sys), mb(base.rss))
-	fmt.Fprintf(w, "readings after a forced GC; stories/s over the interval, reading time excluded\n")
-	fmt.Fprintf(w, "%10s %11s %14s %9s %9s %9s %9s\n", "stories", "stories/s", "heap_inuse_MB", "sys_MB", "rss_MB", "held", "clusters")
+	fmt.Fprintf(w, "readings after a forced GC; stories/s and gc_cpu_%% (the share of the CPU time used that went to garbage collection) over the interval, reading time excluded\n")
+	fmt.Fprintf(w, "%10s %11s %14s %9s %9s %9s %9s %10s\n", "stories", "stories/s", "heap_inuse_MB", "sys_MB", "rss_MB", "held", "clusters", "gc_cpu_%")
 
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -211,6 +228,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var loop time.Duration // time in the loop, readings excluded
 	intervalStart := time.Now()
 	intervalStories := 0
+	used0, gc0 := cpuTimes()
+	var usedAll, gcAll float64
 	for i := range o.n {
 		s := gen.next()
 		t0 := time.Now()
@@ -230,12 +249,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if (i+1)%o.every == 0 || i+1 == o.n {
 			el := time.Since(intervalStart)
 			loop += el
+			used1, gc1 := cpuTimes()
+			usedAll, gcAll = usedAll+used1-used0, gcAll+gc1-gc0
 			r := read(d, i+1, float64(intervalStories)/el.Seconds())
+			if used1 > used0 {
+				r.gcShare = (gc1 - gc0) / (used1 - used0)
+			}
 			readings = append(readings, r)
-			fmt.Fprintf(w, "%10d %11.0f %14.1f %9.1f %9.1f %9d %9d\n", r.stories, r.rate, mb(r.heapInuse),
-				mb(r.sys), mb(r.rss), r.held, r.clusters)
+			fmt.Fprintf(w, "%10d %11.0f %14.1f %9.1f %9.1f %9d %9d %10.1f\n", r.stories, r.rate, mb(r.heapInuse),
+				mb(r.sys), mb(r.rss), r.held, r.clusters, 100*r.gcShare)
 			intervalStart = time.Now()
 			intervalStories = 0
+			used0, gc0 = cpuTimes()
 		}
 	}
 	pprof.StopCPUProfile()
@@ -248,6 +273,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(w, flatness(readings, fullAt, o.flatTol))
 	fmt.Fprintf(w, "total: %d stories in %v: %.0f stories/s (Add alone: %.0f stories/s; the rest is generating the stream)\n",
 		o.n, loop.Round(time.Millisecond), float64(o.n)/loop.Seconds(), float64(hist.n)/hist.sum.Seconds())
+	if usedAll > 0 {
+		fmt.Fprintf(w, "garbage collection: %.1f%% of the CPU time used in the stream (runtime/metrics estimates; forced collections of the readings excluded)\n", 100*gcAll/usedAll)
+	} else {
+		fmt.Fprintln(w, "garbage collection: unknown share of the CPU time (no collection ended during the stream)")
+	}
 	fmt.Fprintf(w, "Add latency: p50 %v, p90 %v, p99 %v, p99.9 %v, max %v (upper bounds of 1/8-octave buckets, %d Adds)\n",
 		hist.quantile(0.5), hist.quantile(0.9), hist.quantile(0.99), hist.quantile(0.999), hist.max, hist.n)
 	fmt.Fprintf(w, "slowest Adds: %s\n", slow)

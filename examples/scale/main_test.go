@@ -24,8 +24,9 @@ func needReuters(t *testing.T) string {
 }
 
 // readingLine matches one reading of the report: stories, stories/s, heap in
-// use, sys and rss in MB, stories held and clusters held.
-var readingLine = regexp.MustCompile(`^ *(\d+) +(\d+) +([0-9.]+) +([0-9.]+) +([0-9.]+) +(\d+) +(\d+)$`)
+// use, sys and rss in MB, stories held, clusters held and the share of CPU
+// time spent collecting garbage.
+var readingLine = regexp.MustCompile(`^ *(\d+) +(\d+) +([0-9.]+) +([0-9.]+) +([0-9.]+) +(\d+) +(\d+) +([0-9.]+)$`)
 
 func TestRunReport(t *testing.T) {
 	needReuters(t)
@@ -60,9 +61,15 @@ func TestRunReport(t *testing.T) {
 		assert.InDelta(t, n*4/120+3, held, max(2, float64(n)/120/24*2), "stories held at reading %d", i)
 		assert.Positive(t, clusters)
 		assert.LessOrEqual(t, clusters, held)
+		gc, err := strconv.ParseFloat(m[8], 64)
+		require.NoError(t, err)
+		// Zero when no collection ended within the interval: the
+		// runtime updates its CPU estimates at the end of each.
+		assert.True(t, gc >= 0 && gc < 100, "GC share of CPU %v%% at reading %d", gc, i)
 	}
 	assert.Regexp(t, `(?m)^memory flat: (yes|NO) \(heap in use [0-9.]+ MB at story \d+`, out)
 	assert.Regexp(t, `(?m)^total: `+strconv.Itoa(n)+` stories in .*: \d+ stories/s \(Add alone: \d+ stories/s`, out)
+	assert.Regexp(t, `(?m)^garbage collection: ([0-9.]+% of the CPU time used in the stream|unknown share)`, out)
 	assert.Regexp(t, `(?m)^Add latency: p50 [0-9.]+[µnm]?s, p90 .*, p99 .*, p99\.9 .*, max .* \(upper bounds .*, `+strconv.Itoa(n)+` Adds\)$`, out)
 	m := regexp.MustCompile(`(?m)^verdicts: new (\d+) \([0-9.]+%\), copy (\d+) \([0-9.]+%\), same_story (\d+) \([0-9.]+%\), rejected 0$`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
