@@ -28,7 +28,7 @@ const (
 // the cluster. It is not safe for concurrent use; the detector's lock guards
 // it.
 type anchorIndex struct {
-	latest map[uint64]uint64
+	latest map[uint32]uint64
 	counts map[uint64]int // scratch for candidates
 	cands  []anchorCand   // scratch for candidates
 }
@@ -39,14 +39,14 @@ type anchorCand struct {
 }
 
 func newAnchorIndex() *anchorIndex {
-	return &anchorIndex{latest: make(map[uint64]uint64), counts: make(map[uint64]int)}
+	return &anchorIndex{latest: make(map[uint32]uint64), counts: make(map[uint64]int)}
 }
 
-func isAnchor(h uint64) bool { return h&(anchorEvery-1) == 0 }
+func isAnchor(h uint32) bool { return h&(anchorEvery-1) == 0 }
 
 // insert posts a story, whose sequence number is above every one posted
 // before, under the anchors of its sorted distinct shingles.
-func (a *anchorIndex) insert(seq uint64, shingles []uint64) {
+func (a *anchorIndex) insert(seq uint64, shingles []uint32) {
 	for _, h := range shingles {
 		if isAnchor(h) {
 			a.latest[h] = seq
@@ -55,7 +55,7 @@ func (a *anchorIndex) insert(seq uint64, shingles []uint64) {
 }
 
 // remove takes a story out of the anchors it is still the latest holder of.
-func (a *anchorIndex) remove(seq uint64, shingles []uint64) {
+func (a *anchorIndex) remove(seq uint64, shingles []uint32) {
 	for _, h := range shingles {
 		if isAnchor(h) && a.latest[h] == seq {
 			delete(a.latest, h)
@@ -67,7 +67,7 @@ func (a *anchorIndex) remove(seq uint64, shingles []uint64) {
 // most anchors of a story's sorted distinct shingles and that keep accepts,
 // at most anchorCandidates of them, most anchors first (ties: the latest
 // first), and returns the extended slice.
-func (a *anchorIndex) candidates(dst []uint64, shingles []uint64, keep func(seq uint64) bool) []uint64 {
+func (a *anchorIndex) candidates(dst []uint64, shingles []uint32, keep func(seq uint64) bool) []uint64 {
 	clear(a.counts)
 	for _, h := range shingles {
 		if !isAnchor(h) {

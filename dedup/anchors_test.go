@@ -12,17 +12,17 @@ import (
 )
 
 // anchors returns n distinct anchor hashes starting at the k-th.
-func anchors(k, n int) []uint64 {
-	out := make([]uint64, n)
+func anchors(k, n int) []uint32 {
+	out := make([]uint32, n)
 	for i := range out {
-		out[i] = uint64(k+i+1) * anchorEvery
+		out[i] = uint32(k+i+1) * anchorEvery
 	}
 	return out
 }
 
 func TestAnchorIndex(t *testing.T) {
 	a := newAnchorIndex()
-	notAnchor := uint64(anchorEvery + 1)
+	notAnchor := uint32(anchorEvery + 1)
 	a.insert(1, anchors(0, 3))
 	a.insert(2, append(anchors(1, 1), notAnchor))
 	a.insert(3, anchors(1, 2)) // the latest holder of anchors 1 and 2
@@ -59,10 +59,10 @@ func TestAnchorCandidatesBounded(t *testing.T) {
 // (1-1/anchorEvery)^40 (0.5% for anchorEvery 8).
 func TestAnchorsFindTrimmedCopies(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	randomSet := func(n int) []uint64 {
-		s := make([]uint64, n)
+	randomSet := func(n int) []uint32 {
+		s := make([]uint32, n)
 		for i := range s {
-			s[i] = rng.Uint64()
+			s[i] = rng.Uint32()
 		}
 		slices.Sort(s)
 		return slices.Compact(s)
@@ -103,7 +103,7 @@ func TestTrimmedReflowedCopy(t *testing.T) {
 		"told the Capital Wire Review that investors would be watching for further details."}
 	p, err := d.prep.prepare(cp)
 	require.NoError(t, err)
-	j, _, _ := minhash.Exact(featuresOf(d.st, p).shingles, d.st.stories[seedAgency].shingles)
+	j, _, _ := minhash.Exact(featuresOf(d.st, p).set, d.st.stories[seedAgency].shingles)
 	assert.Less(t, j, d.cfg.LSHThreshold, "the copy is far from its source in Jaccard similarity")
 
 	r, err := d.Add(cp)

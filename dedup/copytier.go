@@ -111,7 +111,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// long story, or dressed in an outlet's own names. Looked for only
 		// then, as a copy stream would otherwise pay for checking a
 		// story's other copies again.
-		for _, seq := range st.anchors.candidates(nil, f.shingles, near) {
+		for _, seq := range st.anchors.candidates(nil, f.set, near) {
 			check(seq)
 		}
 	}
@@ -137,9 +137,9 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := minhash.Exact(f.shingles, rec.shingles)
+	j, c, shared := minhash.Exact(f.set, rec.shingles)
 	need := st.cfg.MinSharedShingles
-	if short := min(len(f.shingles), len(rec.shingles)); short < need {
+	if short := min(len(f.set), len(rec.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
 			return copyMatch{rec, 1, 1}, true
 		}
@@ -233,13 +233,17 @@ func edgeLines(p *prepared, rec *storyRec) map[uint64]int32 {
 // learned boilerplate share a stretch with rec as long as partialCopy asks
 // for.
 func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[uint64]int32) bool {
-	var content []shingle.Token
+	var ids []uint32
 	for i, l := range p.lines {
 		if _, ok := skip[l.Hash]; !ok && !f.boiler[i] {
-			content = appendContent(content, p.tokens[l.Lo:l.Hi])
+			for _, t := range p.tokens[l.Lo:l.Hi] {
+				if t.Flags&shingle.Stop == 0 {
+					ids = append(ids, uint32(t.Hash))
+				}
+			}
 		}
 	}
-	_, containment, shared := minhash.Exact(shingleSet(st.cfg.ShingleSize, content), rec.shingles)
+	_, containment, shared := minhash.Exact(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles)
 	return longStretch(containment, shared)
 }
 
@@ -260,8 +264,8 @@ func longStretch(containment float64, shared int) bool {
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
 func numbersConflict(f *features, rec *storyRec) bool {
-	a := toldNumbers(f.words, f.numbers, rec.vec.Terms)
-	b := toldNumbers(rec.words, rec.numbers, f.vec.Terms)
+	a := toldNumbers(f.ids, f.numbers, termIDs(rec.vec.Terms))
+	b := toldNumbers(rec.words.ids, rec.numbers, f.termIDs)
 	if len(a) <= len(b) {
 		return figuresMissing(a, rec.numbers)
 	}
@@ -270,38 +274,48 @@ func numbersConflict(f *features, rec *storyRec) bool {
 
 // figuresMissing reports whether at least two of the figures told, and more
 // than a quarter of them, are missing from other. Both are sorted.
-func figuresMissing(told, other []uint64) bool {
+func figuresMissing(told, other []uint32) bool {
 	_, _, shared := minhash.Exact(told, other)
 	missing := len(told) - shared
 	return missing >= 2 && 4*missing > len(told)
 }
 
-// toldNumbers returns the sorted distinct figures of a story (numbers, sorted)
-// whose nearest word before or after, in words, that is not a figure itself is
-// one of terms (sorted).
-func toldNumbers(words []word, numbers, terms []uint64) []uint64 {
+// toldNumbers returns the sorted distinct figures of a story (word ids ids,
+// the ids of its figures numbers, sorted) whose nearest word before or after
+// that is not a figure itself is one of terms (sorted word ids).
+func toldNumbers(ids, numbers, terms []uint32) []uint32 {
 	if len(numbers) == 0 {
 		return nil
 	}
-	isNumber := func(h uint64) bool {
-		_, ok := slices.BinarySearch(numbers, h)
+	isNumber := func(id uint32) bool {
+		_, ok := slices.BinarySearch(numbers, id)
 		return ok
 	}
 	known := func(i, step int) bool {
-		for ; i >= 0 && i < len(words); i += step {
-			if !isNumber(words[i].hash) {
-				_, ok := slices.BinarySearch(terms, words[i].hash)
+		for ; i >= 0 && i < len(ids); i += step {
+			if !isNumber(ids[i]) {
+				_, ok := slices.BinarySearch(terms, ids[i])
 				return ok
 			}
 		}
 		return false
 	}
-	var out []uint64
-	for i, w := range words {
-		if isNumber(w.hash) && (known(i-1, -1) || known(i+1, 1)) {
-			out = append(out, w.hash)
+	var out []uint32
+	for i, id := range ids {
+		if isNumber(id) && (known(i-1, -1) || known(i+1, 1)) {
+			out = append(out, id)
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// termIDs returns the sorted distinct word ids of terms.
+func termIDs(terms []uint64) []uint32 {
+	ids := make([]uint32, len(terms))
+	for i, t := range terms {
+		ids[i] = uint32(t)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

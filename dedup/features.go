@@ -28,13 +28,16 @@ type features struct {
 	boiler   []bool          // per line: site boilerplate
 	content  []shingle.Token // words outside boilerplate, stop words removed
 	words    []word          // content words with their offsets, for passages
+	ids      []uint32        // their ids
 	shingles []uint64        // sorted distinct word shingles of content
+	set      []uint32        // the shingles as copy checks compare them (copySet)
 	sig      minhash.Signature
 	fp       simhash.Fingerprint
 	vec      cluster.Vector // unit-length term vector
 	top      []uint64       // heaviest terms, for the story index
 	topW     []float64      // their weights
-	numbers  []uint64       // sorted distinct number terms
+	termIDs  []uint32       // sorted distinct word ids of vec's terms
+	numbers  []uint32       // sorted distinct word ids of its figures
 	year     int            // latest year named in the text, 0 if none
 	// identity is the hash of the content words, in order: two texts with
 	// the same words, once normalised, have the same identity.
@@ -63,22 +66,26 @@ func featuresOf(st *state, p *prepared) *features {
 		f.content = appendContent(f.content, p.tokens)
 	}
 	f.words = wordsOf(f.content)
+	f.ids = wordIDs(f.words)
 	f.identity = shingle.HashTerms(f.content)
-	f.shingles = shingleSet(st.cfg.ShingleSize, f.content)
+	f.shingles = shingleSet(st.cfg.ShingleSize, f.ids)
+	f.set = copySet(f.shingles)
 	f.sig = st.hasher.Sign(minhash.Signature{}, f.shingles)
 	f.fp = simhash.Sum(f.shingles)
 
 	for _, t := range f.content {
 		if t.Flags&shingle.Number != 0 {
-			f.numbers = append(f.numbers, t.Hash)
+			f.numbers = append(f.numbers, uint32(t.Hash))
 			if y := yearOf(t.Term); y > f.year {
 				f.year = y
 			}
 		}
 	}
 	slices.Sort(f.numbers)
-	f.numbers = slices.Compact(f.numbers)
+	f.numbers = slices.Clip(slices.Compact(f.numbers))
 	f.vec = vector(st, p, f, nil)
+	f.termIDs = termIDs(f.vec.Terms)
+	f.termIDs = termIDs(f.vec.Terms)
 	f.top = f.vec.Top(nil, indexTerms)
 	f.topW = make([]float64, len(f.top))
 	for i, t := range f.top {
@@ -125,7 +132,13 @@ func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.
 		add(p.tokens[l.Lo:l.Hi])
 	}
 	slices.SortFunc(occs, func(a, b occ) int { return cmp.Compare(a.hash, b.hash) })
-	var v cluster.Vector
+	distinct := 0
+	for i := range occs {
+		if i == 0 || occs[i].hash != occs[i-1].hash {
+			distinct++
+		}
+	}
+	v := cluster.Vector{Terms: make([]uint64, 0, distinct), Weights: make([]float32, 0, distinct)}
 	var norm float64
 	for i := 0; i < len(occs); {
 		j, tf, n, entity := i, 0.0, 0, 0
@@ -152,13 +165,6 @@ func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.
 		}
 	}
 	return v
-}
-
-// shingleSet returns the sorted distinct word k-shingles of content words.
-func shingleSet(k int, content []shingle.Token) []uint64 {
-	s := shingle.WordShingles(nil, content, k)
-	slices.Sort(s)
-	return slices.Compact(s)
 }
 
 // appendContent appends the tokens of toks that are not stop words.
@@ -191,18 +197,10 @@ func yearOf(term string) int {
 	return y
 }
 
-// word is a content word of a story: its term hash and its byte range in the
-// text. Stories keep their words so that shared passages are found, and
-// figures placed, without analysing a text again.
-type word struct {
-	hash       uint64
-	start, end uint32
-}
-
 func wordsOf(toks []shingle.Token) []word {
 	out := make([]word, len(toks))
 	for i, t := range toks {
-		out[i] = word{t.Hash, uint32(t.Start), uint32(t.End)}
+		out[i] = wordOf(t.Hash, t.Start, t.End)
 	}
 	return out
 }

@@ -79,7 +79,7 @@ func TestFeatures(t *testing.T) {
 	assert.Len(t, f.boiler, len(p.lines))
 	assert.Len(t, f.words, len(f.content))
 	for i, w := range f.words {
-		assert.Equal(t, f.content[i].Hash, w.hash)
+		assert.Equal(t, uint32(f.content[i].Hash), w.id)
 		assert.Equal(t, p.story.Text[f.content[i].Start:f.content[i].End], p.story.Text[w.start:w.end])
 	}
 	assert.LessOrEqual(t, len(f.top), indexTerms)

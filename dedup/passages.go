@@ -2,10 +2,7 @@ package dedup
 
 import (
 	"cmp"
-	"encoding/binary"
 	"slices"
-
-	"github.com/cespare/xxhash/v2"
 
 	"github.com/newsdup/newsdup/shingle"
 )
@@ -28,6 +25,7 @@ const minPassageTokens = 6
 type passageJob struct {
 	text   string
 	words  []word
+	ids    []uint32 // of words
 	quotes []shingle.Span
 	others []*storyRec // one per match; the fields read are never modified
 }
@@ -39,35 +37,25 @@ func findPassages(r *Result, job *passageJob, maxPassages int) {
 	if job == nil {
 		return
 	}
-	ha := passageHashes(nil, job.words)
+	ha := windowHashes(nil, job.ids, passageShingle)
 	var hb []uint64
+	var wb []word
 	for i, o := range job.others {
-		hb = passageHashes(hb[:0], o.words)
-		r.Matches[i].Passages = sharedPassages(job, ha, o, hb, maxPassages)
+		hb = windowHashes(hb[:0], o.words.ids, passageShingle)
+		wb = o.words.words(wb[:0])
+		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes, hb, maxPassages)
 	}
-}
-
-// passageHashes appends the hashes of the word 3-shingles of words.
-func passageHashes(dst []uint64, words []word) []uint64 {
-	var buf [8 * passageShingle]byte
-	for i := 0; i+passageShingle <= len(words); i++ {
-		for k := 0; k < passageShingle; k++ {
-			binary.LittleEndian.PutUint64(buf[8*k:], words[i+k].hash)
-		}
-		dst = append(dst, xxhash.Sum64(buf[:]))
-	}
-	return dst
 }
 
 // sharedPassages finds the stretches of text shared by the story of job and
-// another story: maximal runs of consecutive word 3-shingles (hashes ha and
-// hb) found, in the same order, in both.
-func sharedPassages(job *passageJob, ha []uint64, other *storyRec, hb []uint64, maxPassages int) []Passage {
+// another story (its words b and quotes): maximal runs of consecutive word
+// 3-shingles (hashes ha and hb) found, in the same order, in both.
+func sharedPassages(job *passageJob, ha []uint64, b []word, quotes []shingle.Span, hb []uint64, maxPassages int) []Passage {
 	const k = passageShingle
 	if len(ha) == 0 || len(hb) == 0 {
 		return nil
 	}
-	a, b := job.words, other.words
+	a := job.words
 	first := make(map[uint64]int, len(hb))
 	for j := len(hb) - 1; j >= 0; j-- {
 		first[hb[j]] = j
@@ -92,7 +80,7 @@ func sharedPassages(job *passageJob, ha []uint64, other *storyRec, hb []uint64, 
 			Start: int(a[r.a0].start), End: int(a[r.a1+k-1].end),
 			MatchStart: int(b[r.b0].start), MatchEnd: int(b[r.b1+k-1].end),
 		}
-		p.Quote = inQuote(job.quotes, p.Start, p.End) || inQuote(other.quotes, p.MatchStart, p.MatchEnd)
+		p.Quote = inQuote(job.quotes, p.Start, p.End) || inQuote(quotes, p.MatchStart, p.MatchEnd)
 		if words < minPassageTokens && !p.Quote {
 			continue
 		}

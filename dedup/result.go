@@ -26,7 +26,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 	default:
 		r.Cluster = p.story.ID
 	}
-	job := &passageJob{text: p.story.Text, words: f.words, quotes: p.quotes}
+	job := &passageJob{text: p.story.Text, words: f.words, ids: f.ids, quotes: p.quotes}
 	add := func(m *storyRec, kind Kind, j, c float64) {
 		sim := f.vec.Dot(m.vec)
 		score := sim
@@ -65,7 +65,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := minhash.Exact(f.shingles, o.m.shingles)
+			j, c, _ := minhash.Exact(f.set, o.m.shingles)
 			add(o.m, SameStory, j, c)
 		}
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/newsdup/newsdup/simhash"
 )
 
-// Snapshot format, in the frame of package wire (magic "NDSNAP", version 2,
+// Snapshot format, in the frame of package wire (magic "NDSNAP", version 3,
 // CRC-32C trailer):
 //
 //	config: the fields of agreedFields that shape the state, in order
@@ -37,17 +37,18 @@ import (
 //	          uint64 and members uvarint)
 //	stories:  count, then per story in arrival order: seq, id, text length,
 //	          source, time, eff, cluster key, year, title hash (uint64),
-//	          lines (count, uint64 hashes), words (count, hash uint64,
-//	          start, end uvarints), quotes (count, start, end uvarints),
-//	          shingles (sorted), vector (sorted terms, float32 weights),
-//	          numbers (sorted), identity (uint64)
+//	          lines (count, uint64 hashes), words (count, uint32 ids,
+//	          then their offsets as a string: see heldWords), quotes
+//	          (count, start, end uvarints), vector (sorted terms, float32
+//	          weights), numbers (count, sorted uint32 ids), identity
+//	          (uint64); shingles are hashed again from the word ids
 //	lines:  two generations (current, previous), each a count and per line
 //	        its hash (uint64), count n and n cluster keys (uint32)
 //
 // Everything else a detector holds (the indexes of stories, document
 // frequencies, the window queue and the clusters without stories) is
 // rebuilt on load.
-var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 2}
+var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 3}
 
 // ErrSnapshot reports a snapshot that cannot be loaded: not a snapshot, a
 // version this package does not read, truncated, corrupted (checksum
@@ -150,23 +151,24 @@ func (d *Detector) Save(w io.Writer) error {
 		for _, h := range r.lines {
 			e.Uint64(h)
 		}
-		e.Uvarint(uint64(len(r.words)))
-		for _, w := range r.words {
-			e.Uint64(w.hash)
-			e.Uvarint(uint64(w.start))
-			e.Uvarint(uint64(w.end))
+		e.Uvarint(uint64(len(r.words.ids)))
+		for _, id := range r.words.ids {
+			e.Uint32(id)
 		}
+		e.String(string(r.words.offsets))
 		e.Uvarint(uint64(len(r.quotes)))
 		for _, q := range r.quotes {
 			e.Uvarint(uint64(q.Start))
 			e.Uvarint(uint64(q.End))
 		}
-		e.Sorted(r.shingles)
 		e.Sorted(r.vec.Terms)
 		for _, w := range r.vec.Weights {
 			e.Float32(w)
 		}
-		e.Sorted(r.numbers)
+		e.Uvarint(uint64(len(r.numbers)))
+		for _, x := range r.numbers {
+			e.Uint32(x)
+		}
 		e.Uint64(r.identity)
 	}
 
@@ -325,12 +327,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			r.lines = append(r.lines, dec.Uint64())
 		}
 		nw := dec.Count("words", uint64(r.textLen))
+		r.words.ids = make([]uint32, 0, min(nw, 1<<16))
 		for j := 0; j < nw && dec.Err() == nil; j++ {
-			w := word{hash: dec.Uint64(), start: uint32(dec.Uvarint()), end: uint32(dec.Uvarint())}
-			if dec.Err() == nil && (w.start >= w.end || int(w.end) > r.textLen) {
-				dec.Fail("story %q: word outside its text", r.id)
-			}
-			r.words = append(r.words, w)
+			r.words.ids = append(r.words.ids, dec.Uint32())
+		}
+		r.words.offsets = []byte(dec.String("word offsets", 20*nw))
+		if dec.Err() == nil && !r.words.fit(r.textLen) {
+			dec.Fail("story %q: word outside its text", r.id)
 		}
 		nq := dec.Count("quotes", uint64(r.textLen))
 		for j := 0; j < nq && dec.Err() == nil; j++ {
@@ -340,13 +343,18 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			}
 			r.quotes = append(r.quotes, q)
 		}
-		r.shingles = dec.Sorted("shingles", r.textLen)
 		r.vec.Terms = dec.Sorted("terms", r.textLen+maxText)
 		r.vec.Weights = make([]float32, 0, len(r.vec.Terms))
 		for range r.vec.Terms {
 			r.vec.Weights = append(r.vec.Weights, dec.Float32())
 		}
-		r.numbers = dec.Sorted("numbers", r.textLen)
+		nn := dec.Count("numbers", uint64(nw))
+		for j := 0; j < nn && dec.Err() == nil; j++ {
+			r.numbers = append(r.numbers, dec.Uint32())
+			if j > 0 && r.numbers[j] <= r.numbers[j-1] {
+				dec.Fail("story %q: numbers out of order", r.id)
+			}
+		}
 		r.identity = dec.Uint64()
 		if dec.Err() != nil {
 			break
@@ -365,7 +373,9 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			break
 		}
 		prevSeq = r.seq
-		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, r.shingles), simhash.Sum(r.shingles))
+		shingles := shingleSet(d.cfg.ShingleSize, r.words.ids)
+		r.shingles = copySet(shingles)
+		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}
 
 	for _, gen := range []map[uint64]lineStat{st.lines.cur, st.lines.prev} {

@@ -56,11 +56,11 @@ type storyRec struct {
 	eff       time.Time // time held under: its own, or the stream's for an undated story
 	lines     []uint64  // hashes of its lines
 	titleHash uint64
-	words     []word // content words, for passages
+	words     heldWords // content words, for figures and passages
 	quotes    []shingle.Span
-	shingles  []uint64
+	shingles  []uint32 // its shingles as copy checks compare them (copySet)
 	vec       cluster.Vector
-	numbers   []uint64
+	numbers   []uint32 // word ids of its figures, sorted
 	year      int
 	identity  uint64 // see features
 	cl        *clusterRec
@@ -138,10 +138,10 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		source:    s.Source,
 		time:      s.Time,
 		lines:     lineHashes(p.lines),
-		words:     f.words,
+		words:     holdWords(f.words, f.ids),
 		quotes:    p.quotes,
 		titleHash: p.titleHash,
-		shingles:  f.shingles,
+		shingles:  f.set,
 		vec:       f.vec,
 		numbers:   f.numbers,
 		year:      f.year,
@@ -247,7 +247,7 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		}
 		st.anchors.insert(rec.seq, rec.shingles)
 	}
-	if len(rec.shingles) < st.cfg.MinSharedShingles && len(rec.words) > 0 {
+	if len(rec.shingles) < st.cfg.MinSharedShingles && len(rec.words.ids) > 0 {
 		st.short[rec.identity] = rec.seq
 	}
 	heap.Push(&st.queue, rec)

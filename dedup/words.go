@@ -1,0 +1,137 @@
+package dedup
+
+import (
+	"encoding/binary"
+	"slices"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Words are what the copy tier and shared passages work on: the content words
+// of a story, each known by a 32-bit word id (the low 32 bits of its term
+// hash) and its byte range in the text. Word shingles are hashed from the
+// ids, so a held story keeps its ids and nothing else to have its shingles
+// again (a snapshot keeps no shingles), and its byte ranges delta-coded to
+// place its passages. Two terms sharing an id is rare (about one pair in
+// 10^9 among any two words) and costs no more than two words confused.
+
+// word is a content word of a story being decided: its id and its byte range
+// in the text.
+type word struct {
+	id         uint32
+	start, end uint32
+}
+
+// heldWords is what a held story keeps of its content words: 4 bytes for each
+// id and, in offsets, two uvarints per word: its start less the previous
+// word's end, and its length. About 6 bytes a word, where the ids and ranges
+// of the story being decided take 12.
+type heldWords struct {
+	ids     []uint32
+	offsets []byte
+}
+
+func wordOf(hash uint64, start, end int) word {
+	return word{uint32(hash), uint32(start), uint32(end)}
+}
+
+// wordIDs returns the ids of words.
+func wordIDs(words []word) []uint32 {
+	ids := make([]uint32, len(words))
+	for i, w := range words {
+		ids[i] = w.id
+	}
+	return ids
+}
+
+// holdWords returns the compact form of words, whose ids are ids, sized
+// exactly; it keeps ids.
+func holdWords(words []word, ids []uint32) heldWords {
+	var buf []byte
+	prev := uint32(0)
+	for _, w := range words {
+		buf = binary.AppendUvarint(buf, uint64(w.start-prev))
+		buf = binary.AppendUvarint(buf, uint64(w.end-w.start))
+		prev = w.end
+	}
+	return heldWords{ids: ids, offsets: slices.Clip(slices.Clone(buf))}
+}
+
+// words appends the words to dst. The offsets were made by holdWords or
+// checked by readWords, so they decode.
+func (h heldWords) words(dst []word) []word {
+	b := h.offsets
+	prev := uint32(0)
+	for _, id := range h.ids {
+		gap, n := binary.Uvarint(b)
+		b = b[n:]
+		length, m := binary.Uvarint(b)
+		b = b[m:]
+		start := prev + uint32(gap)
+		prev = start + uint32(length)
+		dst = append(dst, word{id, start, prev})
+	}
+	return dst
+}
+
+// windowHashes appends the hash of each run of k consecutive ids (none when
+// there are fewer than k ids).
+func windowHashes(dst []uint64, ids []uint32, k int) []uint64 {
+	var buf [4 * 16]byte
+	for i := 0; i+k <= len(ids); i++ {
+		for j := 0; j < k; j++ {
+			binary.LittleEndian.PutUint32(buf[4*j:], ids[i+j])
+		}
+		dst = append(dst, xxhash.Sum64(buf[:4*k]))
+	}
+	return dst
+}
+
+// shingleSet returns the sorted distinct word k-shingles (k at most 16) of
+// content word ids: one shingle of them all when there are fewer than k.
+func shingleSet(k int, ids []uint32) []uint64 {
+	if len(ids) == 0 {
+		return nil
+	}
+	k = min(k, len(ids))
+	s := windowHashes(make([]uint64, 0, len(ids)-k+1), ids, k)
+	slices.Sort(s)
+	return slices.Clip(slices.Compact(s))
+}
+
+// copySet returns the form of a shingle set that copy checks compare: the
+// sorted distinct low 32 bits of each shingle, sized exactly. Two sets of a
+// thousand shingles have about one chance in 4,000 of a false shared
+// shingle.
+func copySet(shingles []uint64) []uint32 {
+	s := make([]uint32, len(shingles))
+	for i, h := range shingles {
+		s[i] = uint32(h)
+	}
+	slices.Sort(s)
+	return slices.Clip(slices.Compact(s))
+}
+
+// fit reports whether the offsets decode to one range per id, each within a
+// text of textLen bytes and none empty: what a snapshot must hold to be
+// loaded.
+func (h heldWords) fit(textLen int) bool {
+	b := h.offsets
+	end := uint64(0)
+	for range h.ids {
+		gap, n := binary.Uvarint(b)
+		if n <= 0 {
+			return false
+		}
+		b = b[n:]
+		length, m := binary.Uvarint(b)
+		if m <= 0 || length == 0 {
+			return false
+		}
+		b = b[m:]
+		if end += gap + length; gap > uint64(textLen) || length > uint64(textLen) || end > uint64(textLen) {
+			return false
+		}
+	}
+	return len(b) == 0
+}

@@ -1,0 +1,63 @@
+package dedup
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestHeldWords(t *testing.T) {
+	words := []word{{7, 0, 5}, {9, 6, 12}, {7, 300, 301}, {1 << 31, 70000, 70100}}
+	h := holdWords(words, wordIDs(words))
+	assert.Equal(t, []uint32{7, 9, 7, 1 << 31}, h.ids)
+	assert.Equal(t, words, h.words(nil), "the ranges decode as they were")
+	assert.Len(t, h.offsets, cap(h.offsets), "sized exactly")
+	assert.Less(t, len(h.offsets), 4*len(words), "ranges take a few bytes a word")
+	assert.True(t, h.fit(70100))
+	assert.False(t, h.fit(70099), "a range past the end of the text")
+	assert.Empty(t, holdWords(nil, nil).words(nil))
+	assert.True(t, holdWords(nil, nil).fit(0))
+
+	for name, bad := range map[string]heldWords{
+		"truncated":     {ids: h.ids, offsets: h.offsets[:len(h.offsets)-1]},
+		"trailing data": {ids: h.ids, offsets: append(append([]byte{}, h.offsets...), 0)},
+		"fewer ranges":  {ids: append(append([]uint32{}, h.ids...), 1), offsets: h.offsets},
+		"empty word":    {ids: []uint32{1}, offsets: []byte{3, 0}},
+		"bad uvarint":   {ids: []uint32{1}, offsets: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+	} {
+		assert.False(t, bad.fit(1<<20), name)
+	}
+}
+
+func TestShingleSet(t *testing.T) {
+	ids := []uint32{1, 2, 3, 4, 1, 2, 3, 4}
+	s := shingleSet(3, ids)
+	assert.Len(t, s, 4, "6 windows of 3, 2 repeated")
+	assert.IsIncreasing(t, s)
+	assert.Len(t, shingleSet(5, ids[:3]), 1, "one shingle of them all when there are fewer than k")
+	assert.Empty(t, shingleSet(5, nil))
+	assert.Equal(t, shingleSet(3, ids[:4]), shingleSet(3, ids[4:]), "hashed from the ids alone")
+	assert.NotEqual(t, shingleSet(3, []uint32{1, 2, 3}), shingleSet(3, []uint32{3, 2, 1}), "in order")
+
+	set := copySet(s)
+	require.Len(t, set, len(s))
+	assert.IsIncreasing(t, set)
+	for _, h := range s {
+		assert.Contains(t, set, uint32(h))
+	}
+}
+
+// A held story's shingles, hashed again from its word ids, are those it was
+// decided with: what a snapshot relies on to keep no shingles.
+func TestShinglesFromHeldWords(t *testing.T) {
+	agency, _ := seedStories(t)
+	d := newDetector(t, Config{})
+	_, f := featuresFor(t, d, agency)
+	_, err := d.Add(agency)
+	require.NoError(t, err)
+	rec := d.st.stories[agency.ID]
+	assert.Equal(t, f.shingles, shingleSet(d.cfg.ShingleSize, rec.words.ids))
+	assert.Equal(t, f.set, rec.shingles)
+	assert.Equal(t, f.words, rec.words.words(nil))
+}
