@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/newsdup/newsdup/dedup/cluster"
-	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -137,7 +136,7 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := minhash.Exact(f.set, rec.shingles)
+	j, c, shared := overlap(f.set, rec.shingles)
 	need := st.cfg.MinSharedShingles
 	if short := min(len(f.set), len(rec.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
@@ -243,7 +242,7 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 			}
 		}
 	}
-	_, containment, shared := minhash.Exact(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles)
+	_, containment, shared := overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles)
 	return longStretch(containment, shared)
 }
 
@@ -264,7 +263,7 @@ func longStretch(containment float64, shared int) bool {
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
 func numbersConflict(f *features, rec *storyRec) bool {
-	a := toldNumbers(f.ids, f.numbers, termIDs(rec.vec.Terms))
+	a := toldNumbers(f.hashes, f.figures, rec.vec.Terms)
 	b := toldNumbers(rec.words.ids, rec.numbers, f.termIDs)
 	if len(a) <= len(b) {
 		return figuresMissing(a, rec.numbers)
@@ -275,19 +274,20 @@ func numbersConflict(f *features, rec *storyRec) bool {
 // figuresMissing reports whether at least two of the figures told, and more
 // than a quarter of them, are missing from other. Both are sorted.
 func figuresMissing(told, other []uint32) bool {
-	_, _, shared := minhash.Exact(told, other)
+	_, _, shared := overlap(told, other)
 	missing := len(told) - shared
 	return missing >= 2 && 4*missing > len(told)
 }
 
-// toldNumbers returns the sorted distinct figures of a story (word ids ids,
-// the ids of its figures numbers, sorted) whose nearest word before or after
-// that is not a figure itself is one of terms (sorted word ids).
-func toldNumbers(ids, numbers, terms []uint32) []uint32 {
+// toldNumbers returns the word ids, sorted and distinct, of the figures of a
+// story (its words, by term hash or word id, and its figures numbers, sorted)
+// whose nearest word before or after that is not a figure itself is one of
+// terms (sorted).
+func toldNumbers[T uint32 | uint64](ids, numbers, terms []T) []uint32 {
 	if len(numbers) == 0 {
 		return nil
 	}
-	isNumber := func(id uint32) bool {
+	isNumber := func(id T) bool {
 		_, ok := slices.BinarySearch(numbers, id)
 		return ok
 	}
@@ -303,7 +303,7 @@ func toldNumbers(ids, numbers, terms []uint32) []uint32 {
 	var out []uint32
 	for i, id := range ids {
 		if isNumber(id) && (known(i-1, -1) || known(i+1, 1)) {
-			out = append(out, id)
+			out = append(out, uint32(id))
 		}
 	}
 	slices.Sort(out)

@@ -29,6 +29,7 @@ type features struct {
 	content  []shingle.Token // words outside boilerplate, stop words removed
 	words    []word          // content words with their offsets, for passages
 	ids      []uint32        // their ids
+	hashes   []uint64        // their term hashes
 	shingles []uint64        // sorted distinct word shingles of content
 	set      []uint32        // the shingles as copy checks compare them (copySet)
 	sig      minhash.Signature
@@ -37,7 +38,8 @@ type features struct {
 	top      []uint64       // heaviest terms, for the story index
 	topW     []float64      // their weights
 	termIDs  []uint32       // sorted distinct word ids of vec's terms
-	numbers  []uint32       // sorted distinct word ids of its figures
+	figures  []uint64       // sorted distinct term hashes of its figures
+	numbers  []uint32       // their word ids, sorted
 	year     int            // latest year named in the text, 0 if none
 	// identity is the hash of the content words, in order: two texts with
 	// the same words, once normalised, have the same identity.
@@ -67,6 +69,10 @@ func featuresOf(st *state, p *prepared) *features {
 	}
 	f.words = wordsOf(f.content)
 	f.ids = wordIDs(f.words)
+	f.hashes = make([]uint64, len(f.content))
+	for i, t := range f.content {
+		f.hashes[i] = t.Hash
+	}
 	f.identity = shingle.HashTerms(f.content)
 	f.shingles = shingleSet(st.cfg.ShingleSize, f.ids)
 	f.set = copySet(f.shingles)
@@ -75,14 +81,15 @@ func featuresOf(st *state, p *prepared) *features {
 
 	for _, t := range f.content {
 		if t.Flags&shingle.Number != 0 {
-			f.numbers = append(f.numbers, uint32(t.Hash))
+			f.figures = append(f.figures, t.Hash)
 			if y := yearOf(t.Term); y > f.year {
 				f.year = y
 			}
 		}
 	}
-	slices.Sort(f.numbers)
-	f.numbers = slices.Clip(slices.Compact(f.numbers))
+	slices.Sort(f.figures)
+	f.figures = slices.Compact(f.figures)
+	f.numbers = termIDs(f.figures)
 	f.vec = vector(st, p, f, nil)
 	f.termIDs = termIDs(f.vec.Terms)
 	f.termIDs = termIDs(f.vec.Terms)

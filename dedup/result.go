@@ -3,9 +3,12 @@ package dedup
 import (
 	"cmp"
 	"slices"
-
-	"github.com/newsdup/newsdup/dedup/minhash"
 )
+
+// matchMembers is the number of a cluster's latest members among which a
+// Result lists those most similar to the story: a cluster of thousands of
+// versions must not make each new version cost thousands of comparisons.
+const matchMembers = 64
 
 // resultOf builds the Result of a decision against the state it was made
 // on. rec is the story's record when it was added, nil for a query. The
@@ -53,7 +56,8 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			sim float64
 		}
 		var others []scored
-		for _, m := range dec.cl.members {
+		members := dec.cl.members
+		for _, m := range members[max(0, len(members)-matchMembers):] {
 			if !listed[m] && m.id != p.story.ID {
 				others = append(others, scored{m, f.vec.Dot(m.vec)})
 			}
@@ -65,7 +69,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := minhash.Exact(f.set, o.m.shingles)
+			j, c, _ := overlap(f.set, o.m.shingles)
 			add(o.m, SameStory, j, c)
 		}
 	}

@@ -140,8 +140,8 @@ type Result struct {
 	// for the same story, 0 for a new story.
 	Score float64
 	// Matches are the earlier stories the verdict rests on, best first:
-	// copies, then other members of the cluster by similarity; at most
-	// Config.MaxMatches.
+	// copies, then other members of the cluster by similarity (the most
+	// similar of its latest 64); at most Config.MaxMatches.
 	Matches []Match
 	// Boilerplate are the byte ranges of the story's Text that the detector
 	// took for site boilerplate (lines seen in Config.BoilerplateStories

@@ -1,6 +1,6 @@
 package minhash
 
-// Exact returns the exact similarity of two sets of 64-bit (or 32-bit) features, each
+// Exact returns the exact similarity of two sets of 64-bit features, each
 // given sorted in increasing order without repeats (slices.Sort then
 // slices.Compact): their Jaccard similarity |A∩B| / |A∪B|, their
 // containment |A∩B| / min(|A|, |B|) (the share of the smaller set found in
@@ -13,7 +13,7 @@ package minhash
 //
 // Exact panics when a set is not sorted without repeats, which would give
 // a wrong answer rather than an error a caller could act on.
-func Exact[T uint32 | uint64](a, b []T) (jaccard, containment float64, shared int) {
+func Exact(a, b []uint64) (jaccard, containment float64, shared int) {
 	if !increasing(a) || !increasing(b) {
 		panic("minhash.Exact: a set is not sorted in increasing order without repeats")
 	}
@@ -38,7 +38,7 @@ func Exact[T uint32 | uint64](a, b []T) (jaccard, containment float64, shared in
 }
 
 // increasing reports whether s is sorted in strictly increasing order.
-func increasing[T uint32 | uint64](s []T) bool {
+func increasing(s []uint64) bool {
 	for i := 1; i < len(s); i++ {
 		if s[i] <= s[i-1] {
 			return false
