@@ -34,7 +34,9 @@
 // sharing that band value, which are linked by a 32-bit link per item and
 // band. Insert, Remove, Query and QueryInsert each cost O(Bands) table
 // steps plus the chains they walk; nothing is re-sorted, so streaming
-// inserts stay linear. Query returns each candidate once, in insertion
+// inserts stay linear, and no single insert pays for the size of the index:
+// each band's table is split into 64 shards that grow one at a time, and
+// the items' band hashes are stored in pages that are added, never copied. Query returns each candidate once, in insertion
 // order. QueryInsert queries and inserts atomically, so that of two
 // similar stories added concurrently exactly one sees the other. The
 // index is safe for concurrent use; queries share a read lock.

@@ -24,6 +24,19 @@ var (
 // noSlot ends a chain.
 const noSlot = math.MaxUint32
 
+// Each band's table is split into shards by the top shardBits bits of the
+// band hash, each an open-addressing table of its own, so that a table
+// growing rehashes a 64th of the band's entries, and the band hashes and
+// chain links of the items are kept in pages of pageSlots items, so that
+// the index growing allocates one page and copies nothing: no single
+// insertion pays for the index's size.
+const (
+	shardBits = 6
+	shards    = 1 << shardBits
+	pageBits  = 10
+	pageSlots = 1 << pageBits
+)
+
 // maxLoadNum/maxLoadDen is the load factor at which a band table grows by
 // half: loads stay between 0.53 and 0.8.
 const (
@@ -37,8 +50,10 @@ const (
 //
 // Every operation costs O(Bands) hash-table steps plus the length of the
 // chains it walks (the items sharing a band value, usually none or a few);
-// nothing is ever re-sorted or rebuilt except a band table growing by half,
-// which is amortised. An Index must be created with NewIndex and is safe
+// nothing is ever re-sorted or rebuilt except one of the 64 shards of a
+// band's table growing by half, which is amortised and rehashes a 64th of
+// the band's entries, so that no single operation pays for the size of the
+// index (the storage of items grows a page at a time). An Index must be created with NewIndex and is safe
 // for concurrent use: queries run in parallel, inserts and removals one at
 // a time.
 //
@@ -58,11 +73,31 @@ type Index[K comparable] struct {
 	seed   uint64
 	ids    map[K]uint32 // id -> slot
 	items  []item[K]    // by slot
-	fps    []uint32     // band hashes, slot*Bands + band
-	next   []uint32     // chain links, slot*Bands + band
+	pages  []page       // band hashes and chain links, by slot >> pageBits
 	free   []uint32     // free slots
-	tables []table      // by band
+	tables []table      // by band << shardBits | shard
 	seq    uint64       // insertions so far
+}
+
+// page holds the band hashes and chain links of pageSlots slots, at
+// (slot % pageSlots)*Bands + band.
+type page struct {
+	fps, next []uint32
+}
+
+// fp returns the band hash of slot in band j.
+func (x *Index[K]) fp(slot uint32, j int) uint32 {
+	return x.pages[slot>>pageBits].fps[int(slot&(pageSlots-1))*x.params.Bands+j]
+}
+
+// next returns the chain link of slot in band j.
+func (x *Index[K]) next(slot uint32, j int) *uint32 {
+	return &x.pages[slot>>pageBits].next[int(slot&(pageSlots-1))*x.params.Bands+j]
+}
+
+// table returns the shard of band j's table that holds band hash fp.
+func (x *Index[K]) table(j int, fp uint32) *table {
+	return &x.tables[j<<shardBits|int(fp>>(32-shardBits))]
 }
 
 // item is one stored signature's id and insertion number.
@@ -77,8 +112,9 @@ type item[K comparable] struct {
 const indexedBit = 1
 
 // table maps a band hash to the first item of the chain of items with that
-// band hash, by open addressing with linear probing. The hash itself is
-// not stored: it is read from Index.fps of the chain's head, and a tag of
+// band hash, by open addressing with linear probing; it is one shard of a
+// band's table. The hash itself is not stored: it is read from the page
+// of the chain's head, and a tag of
 // 7 of its bits avoids that indirection for most slots that do not match.
 type table struct {
 	tags  []uint8  // 0 for an empty slot, else tagOf(hash)
@@ -109,7 +145,7 @@ func NewIndex[K comparable](p Params) (*Index[K], error) {
 		params: p,
 		bounds: make([]int, p.Bands+1),
 		ids:    make(map[K]uint32),
-		tables: make([]table, p.Bands),
+		tables: make([]table, p.Bands<<shardBits),
 	}
 	for j := range p.Bands {
 		x.bounds[j+1] = x.bounds[j] + p.BandRows(j)
@@ -204,7 +240,7 @@ func (x *Index[K]) Remove(id K) bool {
 		return false
 	}
 	if x.items[slot].order&indexedBit != 0 {
-		for j := range x.tables {
+		for j := range x.params.Bands {
 			x.unlink(j, slot)
 		}
 	}
@@ -246,13 +282,13 @@ func (x *Index[K]) collect(cands []candidate[K], sig minhash.Signature, fps []ui
 	if sig.IsEmpty() {
 		return cands
 	}
-	b := len(x.tables)
 	for j, fp := range fps {
-		pos, found := x.find(j, fp)
+		t := x.table(j, fp)
+		pos, found := x.find(t, j, fp)
 		if !found {
 			continue
 		}
-		for it := x.tables[j].heads[pos]; it != noSlot; it = x.next[int(it)*b+j] {
+		for it := t.heads[pos]; it != noSlot; it = *x.next(it, j) {
 			cands = append(cands, candidate[K]{order: x.items[it].order, id: x.items[it].id})
 		}
 	}
@@ -289,7 +325,7 @@ func (x *Index[K]) insertLocked(id K, sig minhash.Signature, fps []uint32) error
 	if len(x.items) >= noSlot && len(x.free) == 0 {
 		return fmt.Errorf("lsh: index full with %d items", len(x.items))
 	}
-	b := len(x.tables)
+	b := x.params.Bands
 	var slot uint32
 	if n := len(x.free); n > 0 {
 		slot = x.free[n-1]
@@ -297,8 +333,9 @@ func (x *Index[K]) insertLocked(id K, sig minhash.Signature, fps []uint32) error
 	} else {
 		slot = uint32(len(x.items))
 		x.items = append(x.items, item[K]{})
-		x.fps = slices.Grow(x.fps, b)[:len(x.fps)+b]
-		x.next = slices.Grow(x.next, b)[:len(x.next)+b]
+		if int(slot>>pageBits) == len(x.pages) {
+			x.pages = append(x.pages, page{fps: make([]uint32, pageSlots*b), next: make([]uint32, pageSlots*b)})
+		}
 	}
 	x.seq++
 	x.items[slot] = item[K]{id: id, order: x.seq << 1}
@@ -307,8 +344,8 @@ func (x *Index[K]) insertLocked(id K, sig minhash.Signature, fps []uint32) error
 		return nil
 	}
 	x.items[slot].order |= indexedBit
-	copy(x.fps[int(slot)*b:], fps)
-	for j := range x.tables {
+	copy(x.pages[slot>>pageBits].fps[int(slot&(pageSlots-1))*b:], fps)
+	for j := range b {
 		x.link(j, slot)
 	}
 	return nil
@@ -316,17 +353,16 @@ func (x *Index[K]) insertLocked(id K, sig minhash.Signature, fps []uint32) error
 
 // link puts slot at the head of its chain in band j.
 func (x *Index[K]) link(j int, slot uint32) {
-	b := len(x.tables)
-	t := &x.tables[j]
+	fp := x.fp(slot, j)
+	t := x.table(j, fp)
 	if (t.used+1)*maxLoadDen > len(t.tags)*maxLoadNum {
-		x.grow(j)
+		x.grow(t, j)
 	}
-	fp := x.fps[int(slot)*b+j]
-	pos, found := x.find(j, fp)
+	pos, found := x.find(t, j, fp)
 	if found {
-		x.next[int(slot)*b+j] = t.heads[pos]
+		*x.next(slot, j) = t.heads[pos]
 	} else {
-		x.next[int(slot)*b+j] = noSlot
+		*x.next(slot, j) = noSlot
 		t.tags[pos] = tagOf(fp)
 		t.used++
 	}
@@ -335,44 +371,42 @@ func (x *Index[K]) link(j int, slot uint32) {
 
 // unlink removes slot from its chain in band j.
 func (x *Index[K]) unlink(j int, slot uint32) {
-	b := len(x.tables)
-	t := &x.tables[j]
-	pos, found := x.find(j, x.fps[int(slot)*b+j])
+	fp := x.fp(slot, j)
+	t := x.table(j, fp)
+	pos, found := x.find(t, j, fp)
 	if !found {
 		panic("lsh: Index.Remove: item missing from its band table")
 	}
-	after := x.next[int(slot)*b+j]
+	after := *x.next(slot, j)
 	if t.heads[pos] == slot {
 		if after == noSlot {
-			x.deleteAt(j, pos)
+			x.deleteAt(t, j, pos)
 		} else {
 			t.heads[pos] = after
 		}
 		return
 	}
 	p := t.heads[pos]
-	for x.next[int(p)*b+j] != slot {
-		p = x.next[int(p)*b+j]
+	for *x.next(p, j) != slot {
+		p = *x.next(p, j)
 	}
-	x.next[int(p)*b+j] = after
+	*x.next(p, j) = after
 }
 
-// find returns the position of band hash fp in table j and true, or the
-// empty position where it would go and false.
-func (x *Index[K]) find(j int, fp uint32) (int, bool) {
-	t := &x.tables[j]
+// find returns the position of band hash fp in t, its shard of band j's
+// table, and true, or the empty position where it would go and false.
+func (x *Index[K]) find(t *table, j int, fp uint32) (int, bool) {
 	n := len(t.tags)
 	if n == 0 {
 		return 0, false
 	}
-	b := len(x.tables)
 	tag := tagOf(fp)
 	pos := home(fp, n)
 	for {
 		switch tg := t.tags[pos]; {
 		case tg == 0:
 			return pos, false
-		case tg == tag && x.fps[int(t.heads[pos])*b+j] == fp:
+		case tg == tag && x.fp(t.heads[pos], j) == fp:
 			return pos, true
 		}
 		if pos++; pos == n {
@@ -381,12 +415,11 @@ func (x *Index[K]) find(j int, fp uint32) (int, bool) {
 	}
 }
 
-// deleteAt empties position pos of table j and shifts back the entries
-// after it that would no longer be found (deletion without tombstones).
-func (x *Index[K]) deleteAt(j, pos int) {
-	t := &x.tables[j]
+// deleteAt empties position pos of t, a shard of band j's table, and shifts
+// back the entries after it that would no longer be found (deletion without
+// tombstones).
+func (x *Index[K]) deleteAt(t *table, j, pos int) {
 	n := len(t.tags)
-	b := len(x.tables)
 	t.used--
 	for {
 		t.tags[pos] = 0
@@ -398,7 +431,7 @@ func (x *Index[K]) deleteAt(j, pos int) {
 			if t.tags[k] == 0 {
 				return
 			}
-			h := home(x.fps[int(t.heads[k])*b+j], n)
+			h := home(x.fp(t.heads[k], j), n)
 			// The entry at k may fill the gap at pos unless its home lies
 			// cyclically in (pos, k].
 			if pos <= k {
@@ -414,18 +447,16 @@ func (x *Index[K]) deleteAt(j, pos int) {
 	}
 }
 
-// grow enlarges table j by half (to at least 16 slots) and reinserts its
-// entries.
-func (x *Index[K]) grow(j int) {
-	t := &x.tables[j]
-	b := len(x.tables)
+// grow enlarges t, a shard of band j's table, by half (to at least 16
+// slots) and reinserts its entries.
+func (x *Index[K]) grow(t *table, j int) {
 	n := max(16, len(t.tags)+len(t.tags)/2)
 	tags, heads := make([]uint8, n), make([]uint32, n)
 	for i, tg := range t.tags {
 		if tg == 0 {
 			continue
 		}
-		pos := home(x.fps[int(t.heads[i])*b+j], n)
+		pos := home(x.fp(t.heads[i], j), n)
 		for tags[pos] != 0 {
 			if pos++; pos == n {
 				pos = 0
@@ -436,9 +467,10 @@ func (x *Index[K]) grow(j int) {
 	t.tags, t.heads = tags, heads
 }
 
-// home is the position where probing for band hash fp starts in a table of
-// n slots: the high bits of fp by multiply-shift.
-func home(fp uint32, n int) int { return int((uint64(fp) * uint64(n)) >> 32) }
+// home is the position where probing for band hash fp starts in a shard of
+// n slots: the high bits of fp below those that chose the shard, by
+// multiply-shift.
+func home(fp uint32, n int) int { return int((uint64(fp<<shardBits) * uint64(n)) >> 32) }
 
 // tagOf is the tag byte of band hash fp: its low 7 bits, which home does
 // not depend on, with the high bit set so that no tag is 0.
