@@ -33,7 +33,7 @@ const noSlot = math.MaxUint32
 const (
 	shardBits = 6
 	shards    = 1 << shardBits
-	pageBits  = 10
+	pageBits  = 8
 	pageSlots = 1 << pageBits
 )
 
