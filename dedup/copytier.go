@@ -192,7 +192,7 @@ func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment
 	if skip != nil {
 		vec = vector(st, p, f, skip)
 	}
-	return vec.Dot(rec.vec) >= st.cfg.SameStoryThreshold
+	return rec.vec.dot(vec) >= st.cfg.SameStoryThreshold
 }
 
 // edgeLines returns, when a story and rec come from one source, the lines of
@@ -263,7 +263,7 @@ func longStretch(containment float64, shared int) bool {
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
 func numbersConflict(f *features, rec *storyRec) bool {
-	a := toldNumbers(f.hashes, f.figures, rec.vec.Terms)
+	a := toldNumbers(f.hashes, f.figures, rec.vec.terms)
 	b := toldNumbers(rec.words.ids, rec.numbers, f.termIDs)
 	if len(a) <= len(b) {
 		return figuresMissing(a, rec.numbers)

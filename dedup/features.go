@@ -106,7 +106,9 @@ func featuresOf(st *state, p *prepared) *features {
 // lines that are neither boilerplate nor in skip, stop words left out. A
 // term's weight is (1 + ln tf) · idf, where an occurrence among the first
 // leadTokens words counts leadBoost times, multiplied by entityBoost when
-// most of its occurrences are capitalised or numbers.
+// most of its occurrences are capitalised or numbers. The vector is scaled to
+// unit length and its weights rounded to multiples of 1/65535 (quantise), so
+// that held stories keep them in 16 bits (heldVector).
 func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.Vector {
 	type occ struct {
 		hash   uint64
@@ -168,7 +170,7 @@ func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.
 	if norm > 0 {
 		scale := float32(1 / math.Sqrt(norm))
 		for i := range v.Weights {
-			v.Weights[i] *= scale
+			v.Weights[i] = quantise(v.Weights[i] * scale)
 		}
 	}
 	return v

@@ -35,7 +35,12 @@ func TestVector(t *testing.T) {
 		for _, w := range f.vec.Weights {
 			norm += float64(w) * float64(w)
 		}
-		assert.InDelta(t, 1, math.Sqrt(norm), 1e-6)
+		// Unit length before each weight is rounded by at most half of
+		// 1/weightScale.
+		assert.InDelta(t, 1, math.Sqrt(norm), math.Sqrt(float64(f.vec.Len()))*0.5/weightScale)
+		for _, w := range f.vec.Weights {
+			assert.Equal(t, quantise(w), w, "weights are multiples of 1/weightScale")
+		}
 	})
 	t.Run("the lead weighs more", func(t *testing.T) {
 		filler := "the committee discussed budgets and schedules at length. "

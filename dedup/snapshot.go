@@ -39,8 +39,8 @@ import (
 //	          source, time, eff, cluster key, year, title hash (uint64),
 //	          lines (count, uint64 hashes), words (count, uint32 ids,
 //	          then their offsets as a string: see heldWords), quotes
-//	          (count, start, end uvarints), vector (sorted terms, float32
-//	          weights), numbers (count, sorted uint32 ids), identity
+//	          (count, start, end uvarints), vector (sorted terms, uint16
+//	          weights in 1/65535), numbers (count, sorted uint32 ids), identity
 //	          (uint64); shingles are hashed again from the word ids
 //	lines:  two generations (current, previous), each a count and per line
 //	        its hash (uint64), count n and n cluster keys (uint32)
@@ -161,9 +161,9 @@ func (d *Detector) Save(w io.Writer) error {
 			e.Uvarint(uint64(q.Start))
 			e.Uvarint(uint64(q.End))
 		}
-		e.Sorted(r.vec.Terms)
-		for _, w := range r.vec.Weights {
-			e.Float32(w)
+		e.Sorted(r.vec.terms)
+		for _, w := range r.vec.weights {
+			e.Uint16(w)
 		}
 		e.Uvarint(uint64(len(r.numbers)))
 		for _, x := range r.numbers {
@@ -343,10 +343,10 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			}
 			r.quotes = append(r.quotes, q)
 		}
-		r.vec.Terms = dec.Sorted("terms", r.textLen+maxText)
-		r.vec.Weights = make([]float32, 0, len(r.vec.Terms))
-		for range r.vec.Terms {
-			r.vec.Weights = append(r.vec.Weights, dec.Float32())
+		r.vec.terms = dec.Sorted("terms", r.textLen+maxText)
+		r.vec.weights = make([]uint16, 0, len(r.vec.terms))
+		for range r.vec.terms {
+			r.vec.weights = append(r.vec.weights, dec.Uint16())
 		}
 		nn := dec.Count("numbers", uint64(nw))
 		for j := 0; j < nn && dec.Err() == nil; j++ {

@@ -58,9 +58,9 @@ type storyRec struct {
 	titleHash uint64
 	words     heldWords // content words, for figures and passages
 	quotes    []shingle.Span
-	shingles  []uint32 // its shingles as copy checks compare them (copySet)
-	vec       cluster.Vector
-	numbers   []uint32 // word ids of its figures, sorted
+	shingles  []uint32   // its shingles as copy checks compare them (copySet)
+	vec       heldVector // its term vector
+	numbers   []uint32   // word ids of its figures, sorted
 	year      int
 	identity  uint64 // see features
 	cl        *clusterRec
@@ -142,7 +142,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		quotes:    p.quotes,
 		titleHash: p.titleHash,
 		shingles:  f.set,
-		vec:       f.vec,
+		vec:       holdVector(f.vec),
 		numbers:   f.numbers,
 		year:      f.year,
 		identity:  f.identity,
@@ -195,12 +195,12 @@ func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash
 // in the story index, and the document frequencies of the terms that enter
 // the cluster.
 func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
-	for _, t := range rec.vec.Terms {
+	for _, t := range rec.vec.terms {
 		if cl.centroid.Weight(t) == 0 {
 			st.df[t]++ // the term enters the cluster
 		}
 	}
-	cl.centroid.Add(rec.vec)
+	cl.centroid.Add(rec.vec.vector())
 	for _, h := range rec.lines {
 		cl.lines[h]++
 	}
@@ -273,8 +273,8 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	cl.members = slices.Delete(cl.members, i, i+1)
 	rec.cl = nil
 	if forget {
-		cl.centroid.Remove(rec.vec)
-		for _, t := range rec.vec.Terms {
+		cl.centroid.Remove(rec.vec.vector())
+		for _, t := range rec.vec.terms {
 			if cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
 			}

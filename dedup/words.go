@@ -2,9 +2,12 @@ package dedup
 
 import (
 	"encoding/binary"
+	"math"
 	"slices"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/newsdup/newsdup/dedup/cluster"
 )
 
 // Words are what the copy tier and shared passages work on: the content words
@@ -156,4 +159,70 @@ func overlap(a, b []uint32) (jaccard, containment float64, shared int) {
 		}
 	}
 	return float64(shared) / float64(len(a)+len(b)-shared), float64(shared) / float64(min(len(a), len(b))), shared
+}
+
+// weightScale is the quantum of term weights: vector rounds every weight of
+// a (unit-length) story vector to a multiple of 1/weightScale, so that a
+// held story keeps its weights in 16 bits and loses nothing.
+const weightScale = 65535
+
+// quantise rounds a weight in [0, 1] to a multiple of 1/weightScale.
+func quantise(w float32) float32 {
+	return float32(quantum(w)) / weightScale
+}
+
+// quantum returns w in units of 1/weightScale; a positive weight is at
+// least one, so that no term of a vector weighs nothing.
+func quantum(w float32) uint16 {
+	if w <= 0 {
+		return 0
+	}
+	return uint16(max(1, math.Round(float64(min(w, 1))*weightScale)))
+}
+
+// heldVector is a story's term vector as a held story keeps it: its terms
+// and their quantised weights, 10 bytes a term where a cluster.Vector takes
+// 12.
+type heldVector struct {
+	terms   []uint64
+	weights []uint16
+}
+
+// holdVector returns the compact form of a vector whose weights are
+// quantised (see vector).
+func holdVector(v cluster.Vector) heldVector {
+	h := heldVector{terms: v.Terms, weights: make([]uint16, len(v.Weights))}
+	for i, w := range v.Weights {
+		h.weights[i] = quantum(w)
+	}
+	return h
+}
+
+// vector returns the vector h was made from.
+func (h heldVector) vector() cluster.Vector {
+	v := cluster.Vector{Terms: h.terms, Weights: make([]float32, len(h.weights))}
+	for i, q := range h.weights {
+		v.Weights[i] = float32(q) / weightScale
+	}
+	return v
+}
+
+// dot returns the inner product of v and the vector h was made from, as
+// cluster.Vector.Dot does.
+func (h heldVector) dot(v cluster.Vector) float64 {
+	var s float64
+	i, j := 0, 0
+	for i < len(h.terms) && j < len(v.Terms) {
+		switch a, b := h.terms[i], v.Terms[j]; {
+		case a < b:
+			i++
+		case a > b:
+			j++
+		default:
+			s += float64(float32(h.weights[i])/weightScale) * float64(v.Weights[j])
+			i++
+			j++
+		}
+	}
+	return s
 }

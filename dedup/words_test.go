@@ -61,3 +61,16 @@ func TestShinglesFromHeldWords(t *testing.T) {
 	assert.Equal(t, f.set, rec.shingles)
 	assert.Equal(t, f.words, rec.words.words(nil))
 }
+
+func TestHeldVector(t *testing.T) {
+	d := newDetector(t, Config{})
+	_, f := featuresFor(t, d, Story{ID: "a", Title: "Floods in the north", Text: "Floods hit the north of the country on Monday; seven villages were evacuated, officials said."})
+	require.NotZero(t, f.vec.Len())
+	assert.InDelta(t, 1, f.vec.Norm(), 1e-3, "unit length, give or take the rounding")
+	h := holdVector(f.vec)
+	assert.Equal(t, f.vec, h.vector(), "the weights are multiples of 1/65535: kept exactly")
+	assert.Equal(t, f.vec.Dot(f.vec), h.dot(f.vec))
+	assert.Equal(t, uint16(1), quantum(1e-9), "a positive weight never becomes 0")
+	assert.Equal(t, uint16(0), quantum(0))
+	assert.Equal(t, uint16(weightScale), quantum(1.5), "weights above 1 are clamped")
+}
