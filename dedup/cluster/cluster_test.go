@@ -170,3 +170,65 @@ func TestCosineBounds(t *testing.T) {
 		require.LessOrEqual(t, s, 1.0)
 	}
 }
+
+// The scores of one query are those a map would sum, whatever the queries
+// before it left in the reused table, for cluster ids of any value.
+func TestIndexCandidatesMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ix := NewIndex(64)
+	postings := map[uint64][]uint64{}
+	ids := []uint64{0, math.MaxUint64, 1 << 63}
+	for range 3000 {
+		ids = append(ids, rng.Uint64N(1<<40))
+	}
+	for _, c := range ids {
+		terms := map[uint64]bool{}
+		for range 1 + rng.IntN(8) {
+			terms[uint64(rng.IntN(200))] = true
+		}
+		for tm := range terms {
+			ix.Add(c, []uint64{tm})
+			postings[tm] = append(postings[tm], c)
+		}
+	}
+	for q := range 300 {
+		n := 1 + rng.IntN(30)
+		terms, weights := make([]uint64, n), make([]float64, n)
+		want := map[uint64]float64{}
+		for i := range terms {
+			terms[i], weights[i] = uint64(rng.IntN(200)), rng.Float64()
+			p := postings[terms[i]]
+			for _, c := range p[max(0, len(p)-64):] {
+				want[c] += weights[i]
+			}
+		}
+		got := ix.Candidates(nil, terms, weights, 0)
+		require.Len(t, got, len(want), "query %d", q)
+		for i, c := range got {
+			assert.InDelta(t, want[c.Cluster], c.Score, 1e-9, "query %d cluster %d", q, c.Cluster)
+			if i > 0 {
+				assert.True(t, got[i-1].Score > c.Score || got[i-1].Score == c.Score && got[i-1].Cluster < c.Cluster, "ranked")
+			}
+		}
+	}
+}
+
+func BenchmarkIndexCandidates(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	ix := NewIndex(0)
+	for c := uint64(1); c <= 20000; c++ {
+		terms := make([]uint64, 16)
+		for i := range terms {
+			terms[i] = uint64(rng.IntN(2000))
+		}
+		ix.Add(c, terms)
+	}
+	terms, weights := make([]uint64, 16), make([]float64, 16)
+	for i := range terms {
+		terms[i], weights[i] = uint64(rng.IntN(2000)), rng.Float64()
+	}
+	var dst []Candidate
+	for b.Loop() {
+		dst = ix.Candidates(dst[:0], terms, weights, 5)
+	}
+}

@@ -12,7 +12,7 @@ import "slices"
 type Index struct {
 	postings map[uint64][]uint64
 	maxScan  int
-	scores   map[uint64]float64
+	scores   scores
 }
 
 // Candidate is a cluster found by Index.Candidates, with the weight of the
@@ -29,7 +29,7 @@ func NewIndex(maxScan int) *Index {
 	if maxScan <= 0 {
 		maxScan = 256
 	}
-	return &Index{postings: make(map[uint64][]uint64), maxScan: maxScan, scores: make(map[uint64]float64)}
+	return &Index{postings: make(map[uint64][]uint64), maxScan: maxScan}
 }
 
 // Add records that cluster holds each of terms. Adding a term the cluster
@@ -66,11 +66,11 @@ func (ix *Index) Candidates(dst []Candidate, terms []uint64, weights []float64, 
 // (all of them when keep is nil): the best max among those, so that clusters
 // the caller would set aside do not crowd out the ones it wants.
 func (ix *Index) CandidatesFunc(dst []Candidate, terms []uint64, weights []float64, max int, keep func(cluster uint64) bool) []Candidate {
-	clear(ix.scores)
+	ix.scores.reset()
 	for i, t := range terms {
 		p := ix.postings[t]
 		for _, c := range p[max0(len(p)-ix.maxScan):] {
-			ix.scores[c] += weights[i]
+			ix.scores.add(c, weights[i])
 		}
 	}
 	// Keep the best max candidates in dst[start:], sorted, by insertion:
@@ -79,7 +79,8 @@ func (ix *Index) CandidatesFunc(dst []Candidate, terms []uint64, weights []float
 	better := func(a, b Candidate) bool {
 		return a.Score > b.Score || a.Score == b.Score && a.Cluster < b.Cluster
 	}
-	for c, s := range ix.scores {
+	for _, pos := range ix.scores.used {
+		c, s := ix.scores.keys[pos], ix.scores.vals[pos]
 		cand := Candidate{Cluster: c, Score: s}
 		n := len(dst) - start
 		full := max > 0 && n == max
@@ -127,4 +128,71 @@ func max0(n int) int {
 		return 0
 	}
 	return n
+}
+
+// scores sums the weights of the clusters a query meets: an open-addressing
+// table of cluster ids, reused from query to query, that lists the slots it
+// used so that it is read in time proportional to the clusters met, not to
+// its size; a slot is taken when its stamp is the current query's. A query
+// meets at most maxScan clusters per term, so a Go map, which clears and
+// iterates over all its buckets, cost more than the scoring itself.
+type scores struct {
+	keys   []uint64 // cluster ids
+	vals   []float64
+	stamps []uint32 // the query that took each slot
+	stamp  uint32   // the current query, from 1
+	used   []int32  // slots taken by the current query, in the order taken
+}
+
+func (s *scores) reset() {
+	s.used = s.used[:0]
+	if s.stamp++; s.stamp == 0 { // wrapped: no slot may look taken
+		clear(s.stamps)
+		s.stamp = 1
+	}
+}
+
+func (s *scores) add(c uint64, w float64) {
+	if 2*(len(s.used)+1) > len(s.keys) {
+		s.grow()
+	}
+	mask := len(s.keys) - 1
+	for p := int(mix(c)) & mask; ; p = (p + 1) & mask {
+		switch {
+		case s.stamps[p] != s.stamp:
+			s.keys[p], s.vals[p], s.stamps[p] = c, w, s.stamp
+			s.used = append(s.used, int32(p))
+			return
+		case s.keys[p] == c:
+			s.vals[p] += w
+			return
+		}
+	}
+}
+
+// grow doubles the table (to at least 1,024 slots) and places the slots
+// taken again, keeping their order in used.
+func (s *scores) grow() {
+	keys, vals := s.keys, s.vals
+	n := max(1024, 2*len(keys))
+	s.keys, s.vals, s.stamps = make([]uint64, n), make([]float64, n), make([]uint32, n)
+	mask := n - 1
+	for i, p := range s.used {
+		q := int(mix(keys[p])) & mask
+		for s.stamps[q] == s.stamp {
+			q = (q + 1) & mask
+		}
+		s.keys[q], s.vals[q], s.stamps[q] = keys[p], vals[p], s.stamp
+		s.used[i] = int32(q)
+	}
+}
+
+// mix scrambles a cluster id (often a small sequence number) into a slot
+// number (the finaliser of SplitMix64).
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 27
+	x *= 0x94D049BB133111EB
+	return x ^ x>>31
 }
