@@ -19,6 +19,11 @@ const (
 	copyClusters      = 2  // best candidate clusters whose members are checked for copies
 	copyMembers       = 16 // latest members of each of them checked
 	maxCopyCandidates = 64 // candidates from each signature index checked
+	// enoughCopies is the number of copies found after which no more
+	// candidates are checked: a story republished hundreds of times is a
+	// copy of its cluster as soon as a few of them say so, and checking
+	// the others would make each new copy cost more as the copies pile up.
+	enoughCopies = 8
 
 	partialCopyContainment = 0.4 // see partialCopy
 	partialCopyShingles    = 15
@@ -80,7 +85,8 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// signature here comes from the state's hasher.
 		panic("dedup: LSH query: " + err.Error())
 	}
-	for i, n := len(ids)-1, 0; i >= 0 && n < maxCopyCandidates; i-- { // the latest first
+	enough := func() bool { return len(copies) >= enoughCopies }
+	for i, n := len(ids)-1, 0; i >= 0 && n < maxCopyCandidates && !enough(); i-- { // the latest first
 		if near(ids[i]) {
 			check(ids[i])
 			n++
@@ -88,7 +94,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 	}
 	n := 0
 	for _, m := range st.sim.Query(nil, f.fp) {
-		if n == maxCopyCandidates {
+		if n == maxCopyCandidates || enough() {
 			break
 		}
 		if near(m.ID) {
@@ -98,7 +104,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 	}
 	for _, c := range cands[:min(len(cands), copyClusters)] {
 		members := st.clusters[c.Cluster].members
-		for i, n := len(members)-1, 0; i >= 0 && n < copyMembers; i-- {
+		for i, n := len(members)-1, 0; i >= 0 && n < copyMembers && !enough(); i-- {
 			if m := members[i]; st.near(t, m) {
 				check(m.seq)
 				n++
@@ -144,10 +150,13 @@ func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool
 		}
 		need = max(short, shortCopyShingles)
 	}
-	if shared < need || numbersConflict(f, rec) {
+	whole := j >= st.cfg.CopyJaccard || c >= st.cfg.CopyContainment
+	// The cheap tests first: most candidates fail them, and the figure
+	// check and partialCopy cost more.
+	if shared < need || !whole && !longStretch(c, shared) || numbersConflict(f, rec) {
 		return copyMatch{}, false
 	}
-	if j < st.cfg.CopyJaccard && c < st.cfg.CopyContainment && !partialCopy(st, p, f, rec, c, shared) {
+	if !whole && !partialCopy(st, p, f, rec, c, shared) {
 		return copyMatch{}, false
 	}
 	return copyMatch{rec, j, c}, true
