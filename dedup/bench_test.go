@@ -90,8 +90,10 @@ func BenchmarkBatchReuters(b *testing.B) {
 }
 
 // BenchmarkHeldBytes reports the heap a detector takes for each story it
-// holds (bytes/story), with the first 10,000 Reuters stories held at once
-// (no window): what a regression in the size of story records shows up in.
+// holds (bytes/story) and the size of its snapshot per story
+// (snapshot-bytes/story), with the first 10,000 Reuters stories held at
+// once (no window): what a regression in the size of story records shows
+// up in.
 // Each story is given as a copy, as a pipeline that decodes it and lets it
 // go does, so that what the detector keeps of the caller's story counts.
 func BenchmarkHeldBytes(b *testing.B) {
@@ -114,7 +116,20 @@ func BenchmarkHeldBytes(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/float64(d.Len()), "bytes/story")
+		var snap countingWriter
+		if err := d.Save(&snap); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(snap)/float64(d.Len()), "snapshot-bytes/story")
 		runtime.KeepAlive(d)
 		b.StartTimer()
 	}
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	*w += countingWriter(len(p))
+	return len(p), nil
 }

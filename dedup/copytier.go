@@ -142,9 +142,9 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := overlap(f.set, rec.shingles)
+	j, c, shared := overlap(f.set, rec.shingles())
 	need := st.cfg.MinSharedShingles
-	if short := min(len(f.set), len(rec.shingles)); short < need {
+	if short := min(len(f.set), int(rec.arrays.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
 			return copyMatch{rec, 1, 1}, true
 		}
@@ -201,7 +201,7 @@ func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment
 	if skip != nil {
 		vec = vector(st, p, f, skip)
 	}
-	return rec.vec.dot(vec) >= st.cfg.SameStoryThreshold
+	return rec.vec().dot(vec) >= st.cfg.SameStoryThreshold
 }
 
 // edgeLines returns, when a story and rec come from one source, the lines of
@@ -216,7 +216,7 @@ func edgeLines(p *prepared, rec *storyRec) map[uint64]int32 {
 		if l.Hash == 0 {
 			return true
 		}
-		if !slices.Contains(rec.lines, l.Hash) {
+		if !slices.Contains(rec.lines(), l.Hash) {
 			return false
 		}
 		if edges == nil {
@@ -251,7 +251,7 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 			}
 		}
 	}
-	_, containment, shared := overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles)
+	_, containment, shared := overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles())
 	return longStretch(containment, shared)
 }
 
@@ -272,10 +272,10 @@ func longStretch(containment float64, shared int) bool {
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
 func numbersConflict(f *features, rec *storyRec) bool {
-	a := toldNumbers(f.hashes, f.figures, rec.vec.terms)
-	b := toldNumbers(rec.words.ids, rec.numbers, f.termIDs)
+	a := toldNumbers(f.hashes, f.figures, rec.vec().terms)
+	b := toldNumbers(rec.ids(), rec.numbers(), f.termIDs)
 	if len(a) <= len(b) {
-		return figuresMissing(a, rec.numbers)
+		return figuresMissing(a, rec.numbers())
 	}
 	return figuresMissing(b, f.numbers)
 }

@@ -41,9 +41,9 @@ func findPassages(r *Result, job *passageJob, maxPassages int) {
 	var hb []uint64
 	var wb []word
 	for i, o := range job.others {
-		hb = windowHashes(hb[:0], o.words.ids, passageShingle)
-		wb = o.words.words(wb[:0])
-		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes, hb, maxPassages)
+		hb = windowHashes(hb[:0], o.ids(), passageShingle)
+		wb = o.words().words(wb[:0])
+		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes(), hb, maxPassages)
 	}
 }
 

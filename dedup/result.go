@@ -31,7 +31,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 	}
 	job := &passageJob{text: p.story.Text, words: f.words, ids: f.ids, quotes: p.quotes}
 	add := func(m *storyRec, kind Kind, j, c float64) {
-		sim := m.vec.dot(f.vec)
+		sim := m.vec().dot(f.vec)
 		score := sim
 		if kind == Copy {
 			score = max(j, c)
@@ -59,7 +59,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 		members := dec.cl.members
 		for _, m := range members[max(0, len(members)-matchMembers):] {
 			if !listed[m] && m.id != p.story.ID {
-				others = append(others, scored{m, m.vec.dot(f.vec)})
+				others = append(others, scored{m, m.vec().dot(f.vec)})
 			}
 		}
 		slices.SortFunc(others, func(a, b scored) int {
@@ -69,7 +69,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := overlap(f.set, o.m.shingles)
+			j, c, _ := overlap(f.set, o.m.shingles())
 			add(o.m, SameStory, j, c)
 		}
 	}

@@ -147,26 +147,27 @@ func (d *Detector) Save(w io.Writer) error {
 		e.Uvarint(r.cl.key)
 		e.Uvarint(uint64(r.year))
 		e.Uint64(r.titleHash)
-		e.Uvarint(uint64(len(r.lines)))
-		for _, h := range r.lines {
+		lines, words, quotes, vec, numbers := r.lines(), r.words(), r.quotes(), r.vec(), r.numbers()
+		e.Uvarint(uint64(len(lines)))
+		for _, h := range lines {
 			e.Uint64(h)
 		}
-		e.Uvarint(uint64(len(r.words.ids)))
-		for _, id := range r.words.ids {
+		e.Uvarint(uint64(len(words.ids)))
+		for _, id := range words.ids {
 			e.Uint32(id)
 		}
-		e.String(string(r.words.offsets))
-		e.Uvarint(uint64(len(r.quotes)))
-		for _, q := range r.quotes {
+		e.String(string(words.offsets))
+		e.Uvarint(uint64(len(quotes)))
+		for _, q := range quotes {
 			e.Uvarint(uint64(q.Start))
 			e.Uvarint(uint64(q.End))
 		}
-		e.Sorted(r.vec.terms)
-		for _, w := range r.vec.weights {
+		e.Sorted(vec.terms)
+		for _, w := range vec.weights {
 			e.Uint16(w)
 		}
-		e.Uvarint(uint64(len(r.numbers)))
-		for _, x := range r.numbers {
+		e.Uvarint(uint64(len(numbers)))
+		for _, x := range numbers {
 			e.Uint32(x)
 		}
 		e.Uint64(r.identity)
@@ -322,17 +323,18 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		key := dec.Uvarint()
 		r.year = dec.Count("year", 9999)
 		r.titleHash = dec.Uint64()
+		var a recordArrays
 		nl := dec.Count("lines", uint64(r.textLen+1))
 		for j := 0; j < nl && dec.Err() == nil; j++ {
-			r.lines = append(r.lines, dec.Uint64())
+			a.lines = append(a.lines, dec.Uint64())
 		}
 		nw := dec.Count("words", uint64(r.textLen))
-		r.words.ids = make([]uint32, 0, min(nw, 1<<16))
+		a.ids = make([]uint32, 0, min(nw, 1<<16))
 		for j := 0; j < nw && dec.Err() == nil; j++ {
-			r.words.ids = append(r.words.ids, dec.Uint32())
+			a.ids = append(a.ids, dec.Uint32())
 		}
-		r.words.offsets = []byte(dec.String("word offsets", 20*nw))
-		if dec.Err() == nil && !r.words.fit(r.textLen) {
+		a.offsets = []byte(dec.String("word offsets", 20*nw))
+		if dec.Err() == nil && !(heldWords{a.ids, a.offsets}).fit(r.textLen) {
 			dec.Fail("story %q: word outside its text", r.id)
 		}
 		nq := dec.Count("quotes", uint64(r.textLen))
@@ -341,17 +343,17 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			if dec.Err() == nil && (q.Start > q.End || q.End > r.textLen) {
 				dec.Fail("story %q: quote outside its text", r.id)
 			}
-			r.quotes = append(r.quotes, q)
+			a.quotes = append(a.quotes, q)
 		}
-		r.vec.terms = dec.Sorted("terms", r.textLen+maxText)
-		r.vec.weights = make([]uint16, 0, len(r.vec.terms))
-		for range r.vec.terms {
-			r.vec.weights = append(r.vec.weights, dec.Uint16())
+		a.terms = dec.Sorted("terms", r.textLen+maxText)
+		a.weights = make([]uint16, 0, len(a.terms))
+		for range a.terms {
+			a.weights = append(a.weights, dec.Uint16())
 		}
 		nn := dec.Count("numbers", uint64(nw))
 		for j := 0; j < nn && dec.Err() == nil; j++ {
-			r.numbers = append(r.numbers, dec.Uint32())
-			if j > 0 && r.numbers[j] <= r.numbers[j-1] {
+			a.numbers = append(a.numbers, dec.Uint32())
+			if j > 0 && a.numbers[j] <= a.numbers[j-1] {
 				dec.Fail("story %q: numbers out of order", r.id)
 			}
 		}
@@ -373,8 +375,9 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			break
 		}
 		prevSeq = r.seq
-		shingles := shingleSet(d.cfg.ShingleSize, r.words.ids)
-		r.shingles = copySet(shingles)
+		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
+		a.shingles = copySet(shingles)
+		r.arrays = pack(a)
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}
 

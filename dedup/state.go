@@ -54,13 +54,8 @@ type storyRec struct {
 	source    string
 	time      time.Time // publication time, zero if unknown
 	eff       time.Time // time held under: its own, or the stream's for an undated story
-	lines     []uint64  // hashes of its lines
 	titleHash uint64
-	words     heldWords // content words, for figures and passages
-	quotes    []shingle.Span
-	shingles  []uint32   // its shingles as copy checks compare them (copySet)
-	vec       heldVector // its term vector
-	numbers   []uint32   // word ids of its figures, sorted
+	arrays    packedArrays // its arrays: see record.go
 	year      int
 	identity  uint64 // see features
 	cl        *clusterRec
@@ -137,16 +132,15 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		textLen:   len(s.Text),
 		source:    s.Source,
 		time:      s.Time,
-		lines:     lineHashes(p.lines),
-		words:     holdWords(f.words, f.ids),
-		quotes:    p.quotes,
 		titleHash: p.titleHash,
-		shingles:  f.set,
-		vec:       holdVector(f.vec),
-		numbers:   f.numbers,
 		year:      f.year,
 		identity:  f.identity,
 	}
+	hw, hv := holdWords(f.words, f.ids), holdVector(f.vec)
+	rec.arrays = pack(recordArrays{
+		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), shingles: f.set,
+		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
+	})
 	rec.eff = st.time.observe(s.Time, source)
 	cl := dec.cl
 	if cl == nil {
@@ -195,13 +189,14 @@ func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash
 // in the story index, and the document frequencies of the terms that enter
 // the cluster.
 func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
-	for _, t := range rec.vec.terms {
+	vec := rec.vec()
+	for _, t := range vec.terms {
 		if cl.centroid.Weight(t) == 0 {
 			st.df[t]++ // the term enters the cluster
 		}
 	}
-	cl.centroid.Add(rec.vec.vector())
-	for _, h := range rec.lines {
+	cl.centroid.Add(vec.vector())
+	for _, h := range rec.lines() {
 		cl.lines[h]++
 	}
 	if rec.titleHash != 0 {
@@ -236,7 +231,8 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 	cl.members = append(cl.members, rec)
 	st.stories[rec.id] = rec
 	st.bySeq[rec.seq] = rec
-	if len(rec.shingles) > 0 {
+	shingles := rec.shingles()
+	if len(shingles) > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
 		// which a fresh sequence number and our own hasher rule out.
 		if err := st.lsh.Insert(rec.seq, sig); err != nil {
@@ -245,9 +241,9 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		if err := st.sim.Insert(rec.seq, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
-		st.anchors.insert(rec.seq, rec.shingles)
+		st.anchors.insert(rec.seq, shingles)
 	}
-	if len(rec.shingles) < st.cfg.MinSharedShingles && len(rec.words.ids) > 0 {
+	if len(shingles) < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
 		st.short[rec.identity] = rec.seq
 	}
 	heap.Push(&st.queue, rec)
@@ -264,7 +260,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.bySeq, rec.seq)
 	st.lsh.Remove(rec.seq)
 	st.sim.Remove(rec.seq)
-	st.anchors.remove(rec.seq, rec.shingles)
+	st.anchors.remove(rec.seq, rec.shingles())
 	if st.short[rec.identity] == rec.seq {
 		delete(st.short, rec.identity)
 	}
@@ -273,13 +269,14 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	cl.members = slices.Delete(cl.members, i, i+1)
 	rec.cl = nil
 	if forget {
-		cl.centroid.Remove(rec.vec.vector())
-		for _, t := range rec.vec.terms {
+		vec := rec.vec()
+		cl.centroid.Remove(vec.vector())
+		for _, t := range vec.terms {
 			if cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
 			}
 		}
-		for _, h := range rec.lines {
+		for _, h := range rec.lines() {
 			if cl.lines[h]--; cl.lines[h] <= 0 {
 				delete(cl.lines, h)
 			}

@@ -47,8 +47,8 @@ func wordIDs(words []word) []uint32 {
 	return ids
 }
 
-// holdWords returns the compact form of words, whose ids are ids, sized
-// exactly; it keeps ids.
+// holdWords returns the compact form of words, whose ids are ids; it keeps
+// ids.
 func holdWords(words []word, ids []uint32) heldWords {
 	var buf []byte
 	prev := uint32(0)
@@ -57,7 +57,7 @@ func holdWords(words []word, ids []uint32) heldWords {
 		buf = binary.AppendUvarint(buf, uint64(w.end-w.start))
 		prev = w.end
 	}
-	return heldWords{ids: ids, offsets: slices.Clip(slices.Clone(buf))}
+	return heldWords{ids: ids, offsets: buf}
 }
 
 // words appends the words to dst. The offsets were made by holdWords or
