@@ -28,36 +28,36 @@ const (
 // the cluster. It is not safe for concurrent use; the detector's lock guards
 // it.
 type anchorIndex struct {
-	latest map[uint32]uint64
-	counts map[uint64]int // scratch for candidates
-	cands  []anchorCand   // scratch for candidates
+	latest map[uint32]*storyRec
+	counts map[*storyRec]int // scratch for candidates
+	cands  []anchorCand      // scratch for candidates
 }
 
 type anchorCand struct {
-	seq uint64
+	rec *storyRec
 	n   int
 }
 
 func newAnchorIndex() *anchorIndex {
-	return &anchorIndex{latest: make(map[uint32]uint64), counts: make(map[uint64]int)}
+	return &anchorIndex{latest: make(map[uint32]*storyRec), counts: make(map[*storyRec]int)}
 }
 
 func isAnchor(h uint32) bool { return h&(anchorEvery-1) == 0 }
 
 // insert posts a story, whose sequence number is above every one posted
 // before, under the anchors of its sorted distinct shingles.
-func (a *anchorIndex) insert(seq uint64, shingles []uint32) {
+func (a *anchorIndex) insert(rec *storyRec, shingles []uint32) {
 	for _, h := range shingles {
 		if isAnchor(h) {
-			a.latest[h] = seq
+			a.latest[h] = rec
 		}
 	}
 }
 
 // remove takes a story out of the anchors it is still the latest holder of.
-func (a *anchorIndex) remove(seq uint64, shingles []uint32) {
+func (a *anchorIndex) remove(rec *storyRec, shingles []uint32) {
 	for _, h := range shingles {
-		if isAnchor(h) && a.latest[h] == seq {
+		if isAnchor(h) && a.latest[h] == rec {
 			delete(a.latest, h)
 		}
 	}
@@ -67,34 +67,33 @@ func (a *anchorIndex) remove(seq uint64, shingles []uint32) {
 // most anchors of a story's sorted distinct shingles and that keep accepts,
 // at most anchorCandidates of them, most anchors first (ties: the latest
 // first), and returns the extended slice.
-func (a *anchorIndex) candidates(dst []uint64, shingles []uint32, keep func(seq uint64) bool) []uint64 {
+func (a *anchorIndex) candidates(dst []*storyRec, shingles []uint32, keep func(rec *storyRec) bool) []*storyRec {
 	clear(a.counts)
 	for _, h := range shingles {
 		if !isAnchor(h) {
 			continue
 		}
-		if seq, ok := a.latest[h]; ok {
-			a.counts[seq]++
-		}
-	}
-	for seq := range a.counts {
-		if !keep(seq) {
-			delete(a.counts, seq)
+		if rec, ok := a.latest[h]; ok {
+			a.counts[rec]++
 		}
 	}
 	cands := a.cands[:0]
-	for seq, n := range a.counts {
-		cands = append(cands, anchorCand{seq, n})
+	for rec, n := range a.counts {
+		if keep(rec) {
+			cands = append(cands, anchorCand{rec, n})
+		}
 	}
-	a.cands = cands
+	clear(a.counts) // hold no story once it has left
 	slices.SortFunc(cands, func(x, y anchorCand) int {
 		if c := cmp.Compare(y.n, x.n); c != 0 {
 			return c
 		}
-		return cmp.Compare(y.seq, x.seq)
+		return cmp.Compare(y.rec.seq, x.rec.seq)
 	})
 	for _, c := range cands[:min(len(cands), anchorCandidates)] {
-		dst = append(dst, c.seq)
+		dst = append(dst, c.rec)
 	}
+	clear(cands)
+	a.cands = cands[:0]
 	return dst
 }

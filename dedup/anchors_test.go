@@ -19,35 +19,60 @@ func anchors(k, n int) []uint32 {
 	return out
 }
 
+// recs returns a function giving the record of sequence number n, the same
+// one each time.
+func recs() func(n uint64) *storyRec {
+	m := map[uint64]*storyRec{}
+	return func(n uint64) *storyRec {
+		if m[n] == nil {
+			m[n] = &storyRec{seq: n}
+		}
+		return m[n]
+	}
+}
+
+// seqsOf returns the sequence numbers of records.
+func seqsOf(rs []*storyRec) []uint64 {
+	var out []uint64
+	for _, r := range rs {
+		out = append(out, r.seq)
+	}
+	return out
+}
+
 func TestAnchorIndex(t *testing.T) {
+	rec := recs()
 	a := newAnchorIndex()
 	notAnchor := uint32(anchorEvery + 1)
-	a.insert(1, anchors(0, 3))
-	a.insert(2, append(anchors(1, 1), notAnchor))
-	a.insert(3, anchors(1, 2)) // the latest holder of anchors 1 and 2
-	a.insert(4, anchors(100, 5))
+	a.insert(rec(1), anchors(0, 3))
+	a.insert(rec(2), append(anchors(1, 1), notAnchor))
+	a.insert(rec(3), anchors(1, 2)) // the latest holder of anchors 1 and 2
+	a.insert(rec(4), anchors(100, 5))
 	query := append(anchors(0, 3), notAnchor, notAnchor+anchorEvery) // sorted
-	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query, all), "most anchors first; 2 holds none any more")
-	assert.Equal(t, []uint64{9, 3, 1}, a.candidates([]uint64{9}, query, all), "appends to dst")
+	assert.Equal(t, []uint64{3, 1}, seqsOf(a.candidates(nil, query, all)), "most anchors first; 2 holds none any more")
+	assert.Equal(t, []uint64{9, 3, 1}, seqsOf(a.candidates([]*storyRec{rec(9)}, query, all)), "appends to dst")
+	assert.Equal(t, []uint64{1}, seqsOf(a.candidates(nil, query, func(r *storyRec) bool { return r.seq != 3 })), "only those keep accepts")
 
-	a.remove(2, append(anchors(1, 1), notAnchor))
-	assert.Equal(t, []uint64{3, 1}, a.candidates(nil, query, all), "removing 2 takes nothing from 3")
-	a.remove(3, anchors(1, 2))
-	assert.Equal(t, []uint64{1}, a.candidates(nil, query, all))
-	a.remove(1, anchors(0, 3))
-	a.remove(4, anchors(100, 5))
+	a.remove(rec(2), append(anchors(1, 1), notAnchor))
+	assert.Equal(t, []uint64{3, 1}, seqsOf(a.candidates(nil, query, all)), "removing 2 takes nothing from 3")
+	a.remove(rec(3), anchors(1, 2))
+	assert.Equal(t, []uint64{1}, seqsOf(a.candidates(nil, query, all)))
+	a.remove(rec(1), anchors(0, 3))
+	a.remove(rec(4), anchors(100, 5))
 	assert.Empty(t, a.latest, "nothing left behind")
 	assert.Empty(t, a.candidates(nil, query, all))
+	assert.Empty(t, a.counts, "the scratch holds no story")
 }
 
 func TestAnchorCandidatesBounded(t *testing.T) {
+	rec := recs()
 	a := newAnchorIndex()
 	for seq := uint64(1); seq <= 20; seq++ {
-		a.insert(seq, anchors(int(seq), 1))
+		a.insert(rec(seq), anchors(int(seq), 1))
 	}
-	a.insert(21, anchors(100, 2))
+	a.insert(rec(21), anchors(100, 2))
 	query := append(anchors(1, 20), anchors(100, 2)...)
-	got := a.candidates(nil, query, all)
+	got := seqsOf(a.candidates(nil, query, all))
 	assert.Equal(t, []uint64{21, 20, 19, 18, 17, 16, 15, 14}, got, "most anchors first, then the latest; at most anchorCandidates")
 	assert.Len(t, got, anchorCandidates)
 }
@@ -69,16 +94,17 @@ func TestAnchorsFindTrimmedCopies(t *testing.T) {
 	const trials, kept = 200, 40
 	found := 0
 	for range trials {
+		rec := recs()
 		a := newAnchorIndex()
 		for seq := uint64(1); seq <= 100; seq++ {
-			a.insert(seq, randomSet(200))
+			a.insert(rec(seq), randomSet(200))
 		}
 		source := randomSet(300)
-		a.insert(101, source)
+		a.insert(rec(101), source)
 		start := rng.IntN(len(source) - kept)
 		copied := append(randomSet(kept), source[start:start+kept]...)
 		slices.Sort(copied)
-		if slices.Contains(a.candidates(nil, copied, all), 101) {
+		if slices.Contains(a.candidates(nil, copied, all), rec(101)) {
 			found++
 		}
 	}
@@ -135,4 +161,4 @@ func wrapLines(text string, width int) string {
 	return b.String()
 }
 
-func all(uint64) bool { return true }
+func all(*storyRec) bool { return true }

@@ -48,15 +48,14 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 	if len(f.content) == 0 {
 		return nil
 	}
-	seen := make(map[uint64]bool)
+	seen := make(map[*storyRec]bool)
 	var copies []copyMatch
-	check := func(seq uint64) {
-		if seen[seq] {
+	check := func(rec *storyRec) {
+		if seen[rec] {
 			return
 		}
-		seen[seq] = true
-		rec := st.bySeq[seq]
-		if rec == nil || rec.id == skip {
+		seen[rec] = true
+		if rec.id == skip {
 			return
 		}
 		if m, ok := isCopy(st, p, f, rec); ok {
@@ -67,13 +66,10 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 	// story, at most a bounded number of them: a story copied thousands of
 	// times must not make each new copy cost thousands of checks.
 	t := p.story.Time
-	near := func(seq uint64) bool {
-		rec := st.bySeq[seq]
-		return rec != nil && st.near(t, rec)
-	}
+	near := func(rec *storyRec) bool { return st.near(t, rec) }
 	if len(f.shingles) < st.cfg.MinSharedShingles {
-		if seq, ok := st.short[f.identity]; ok && near(seq) {
-			check(seq)
+		if rec, ok := st.short[f.identity]; ok && near(rec) {
+			check(rec)
 		}
 		if len(f.shingles) == 0 {
 			return sortCopies(copies)
@@ -106,7 +102,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		members := st.clusters[c.Cluster].members
 		for i, n := len(members)-1, 0; i >= 0 && n < copyMembers && !enough(); i-- {
 			if m := members[i]; st.near(t, m) {
-				check(m.seq)
+				check(m)
 				n++
 			}
 		}
@@ -116,8 +112,8 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// long story, or dressed in an outlet's own names. Looked for only
 		// then, as a copy stream would otherwise pay for checking a
 		// story's other copies again.
-		for _, seq := range st.anchors.candidates(nil, f.set, near) {
-			check(seq)
+		for _, rec := range st.anchors.candidates(nil, f.set, near) {
+			check(rec)
 		}
 	}
 	return sortCopies(copies)

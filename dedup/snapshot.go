@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"container/heap"
 	"errors"
 	"fmt"
@@ -134,10 +135,9 @@ func (d *Detector) Save(w io.Writer) error {
 		}
 	}
 
-	seqs := slices.Sorted(maps.Keys(st.bySeq))
-	e.Uvarint(uint64(len(seqs)))
-	for _, s := range seqs {
-		r := st.bySeq[s]
+	recs := slices.SortedFunc(maps.Values(st.stories), func(a, b *storyRec) int { return cmp.Compare(a.seq, b.seq) })
+	e.Uvarint(uint64(len(recs)))
+	for _, r := range recs {
 		e.Uvarint(r.seq)
 		e.String(r.id)
 		e.Uvarint(uint64(r.textLen))

@@ -32,12 +32,11 @@ type state struct {
 
 	seq      uint64 // sequence number of the last story inserted
 	stories  map[string]*storyRec
-	bySeq    map[uint64]*storyRec
 	clusters map[uint64]*clusterRec // by key: the seq of the first member
-	lsh      *lsh.Index[uint64]
-	sim      *simhash.Index[uint64]
-	anchors  *anchorIndex      // anchor shingles -> stories, for trimmed copies
-	short    map[uint64]uint64 // identity -> latest story, for texts too short for the LSH index
+	lsh      *lsh.Index[*storyRec]
+	sim      *simhash.Index[*storyRec]
+	anchors  *anchorIndex         // anchor shingles -> stories, for trimmed copies
+	short    map[uint64]*storyRec // identity -> latest story, for texts too short for the LSH index
 	terms    *cluster.Index
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
@@ -87,11 +86,11 @@ func newState(cfg *Config) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
-	li, err := lsh.NewIndex[uint64](params)
+	li, err := lsh.NewIndex[*storyRec](params)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
-	si, err := simhash.NewIndex[uint64](simhashDistance)
+	si, err := simhash.NewIndex[*storyRec](simhashDistance)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
@@ -104,12 +103,11 @@ func newState(cfg *Config) (*state, error) {
 		hasher:   h,
 		bg:       bg,
 		stories:  make(map[string]*storyRec),
-		bySeq:    make(map[uint64]*storyRec),
 		clusters: make(map[uint64]*clusterRec),
 		lsh:      li,
 		sim:      si,
 		anchors:  newAnchorIndex(),
-		short:    make(map[uint64]uint64),
+		short:    make(map[uint64]*storyRec),
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
@@ -230,21 +228,20 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 	rec.cl = cl
 	cl.members = append(cl.members, rec)
 	st.stories[rec.id] = rec
-	st.bySeq[rec.seq] = rec
 	shingles := rec.shingles()
 	if len(shingles) > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
 		// which a fresh sequence number and our own hasher rule out.
-		if err := st.lsh.Insert(rec.seq, sig); err != nil {
+		if err := st.lsh.Insert(rec, sig); err != nil {
 			panic("dedup: LSH insert: " + err.Error())
 		}
-		if err := st.sim.Insert(rec.seq, fp); err != nil {
+		if err := st.sim.Insert(rec, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
-		st.anchors.insert(rec.seq, shingles)
+		st.anchors.insert(rec, shingles)
 	}
 	if len(shingles) < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
-		st.short[rec.identity] = rec.seq
+		st.short[rec.identity] = rec
 	}
 	heap.Push(&st.queue, rec)
 }
@@ -257,11 +254,10 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 // for Config.StoryHorizon after its latest story (see expire).
 func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
-	delete(st.bySeq, rec.seq)
-	st.lsh.Remove(rec.seq)
-	st.sim.Remove(rec.seq)
-	st.anchors.remove(rec.seq, rec.shingles())
-	if st.short[rec.identity] == rec.seq {
+	st.lsh.Remove(rec)
+	st.sim.Remove(rec)
+	st.anchors.remove(rec, rec.shingles())
+	if st.short[rec.identity] == rec {
 		delete(st.short, rec.identity)
 	}
 	cl := rec.cl
