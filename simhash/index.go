@@ -43,7 +43,8 @@ const (
 // itself. An insert that finds the tables full, and a removal that triggers compaction, relink every item:
 // that operation takes time in proportion to the items times the tables (about 0.1 s for a million
 // items at distance 3 and 0.3 s at distance 6, measured), though inserts and removals cost a constant
-// amortised time.
+// amortised time. No other insert pays for the size of the index: the nodes live in pages that are
+// added, never copied.
 //
 // Ids are compared with ==, as map keys are: a NaN float id is never found again, and an interface id
 // holding a value that cannot be compared makes Insert panic.
@@ -63,11 +64,11 @@ type Index[K comparable] struct {
 	direct []bool     // per table: indexed by the key itself
 	heads  [][]uint32 // per table: the first slot of each bucket's chain
 
-	// nodes holds stride = 2+nt words per slot s: the low and high halves of its fingerprint at
-	// nodes[s*stride] and nodes[s*stride+1], then at nodes[s*stride+2+t] the slot after s in the chain of
-	// table t. A step along a chain reads a fingerprint and a link that sit side by side, usually in one
-	// cache line.
-	nodes  []uint32
+	// A node holds stride = 2+nt words per slot s: the low and high halves of its fingerprint, then at
+	// 2+t the slot after s in the chain of table t. A step along a chain reads a fingerprint and a link
+	// that sit side by side, usually in one cache line. The nodes are kept in pages of pageSlots slots,
+	// added as the index grows and never copied, so that no insert pays for copying every node.
+	pages  [][]uint32
 	stride int
 	n      int // slots in use, holes included
 
@@ -141,9 +142,11 @@ func (ix *Index[K]) Insert(id K, f Fingerprint) error {
 	}
 	s := ix.n
 	ix.n++
-	ix.nodes = slices.Grow(ix.nodes, ix.stride)[:ix.n*ix.stride]
-	ix.nodes[s*ix.stride] = uint32(f)
-	ix.nodes[s*ix.stride+1] = uint32(f >> 32)
+	if s>>pageBits == len(ix.pages) {
+		ix.pages = append(ix.pages, make([]uint32, pageSlots*ix.stride))
+	}
+	node := ix.node(uint32(s))
+	node[0], node[1] = uint32(f), uint32(f>>32)
 	ix.ids = append(ix.ids, id)
 	if s%64 == 0 {
 		ix.holes = append(ix.holes, 0)
@@ -198,7 +201,7 @@ func (ix *Index[K]) Query(dst []Match[K], f Fingerprint) []Match[K] {
 				}
 				walking = true
 				t := g + i
-				node := ix.nodes[int(s)*ix.stride:][:ix.stride]
+				node := ix.node(s)
 				fp := uint64(node[0]) | uint64(node[1])<<32
 				x := fp ^ q
 				if x&ix.tables[t].mask == 0 { // not another key that shares the bucket
@@ -248,16 +251,28 @@ func (ix *Index[K]) bucket(t int, f uint64) uint64 {
 	return mix(f&tb.mask) >> (Bits - ix.logNB)
 }
 
+// pageBits is the log2 of the slots in a page of nodes.
+const (
+	pageBits  = 8
+	pageSlots = 1 << pageBits
+)
+
+// node returns the node of slot s.
+func (ix *Index[K]) node(s uint32) []uint32 {
+	i := int(s&(pageSlots-1)) * ix.stride
+	return ix.pages[s>>pageBits][i : i+ix.stride : i+ix.stride]
+}
+
 // fingerprint returns the fingerprint in slot s.
 func (ix *Index[K]) fingerprint(s uint32) Fingerprint {
-	i := int(s) * ix.stride
-	return Fingerprint(uint64(ix.nodes[i]) | uint64(ix.nodes[i+1])<<32)
+	node := ix.node(s)
+	return Fingerprint(uint64(node[0]) | uint64(node[1])<<32)
 }
 
 // link puts slot s at the head of its chain in every table.
 func (ix *Index[K]) link(s int) {
 	f := uint64(ix.fingerprint(uint32(s)))
-	links := ix.nodes[s*ix.stride+2:][:ix.nt]
+	links := ix.node(uint32(s))[2:]
 	for t := range ix.tables {
 		b := ix.bucket(t, f)
 		links[t] = ix.heads[t][b]
@@ -294,7 +309,7 @@ func (ix *Index[K]) rebuild() {
 			continue
 		}
 		if live != s {
-			copy(ix.nodes[live*ix.stride:][:2], ix.nodes[s*ix.stride:][:2]) // the links are rebuilt below
+			copy(ix.node(uint32(live))[:2], ix.node(uint32(s))[:2]) // the links are rebuilt below
 			ix.ids[live] = ix.ids[s]
 		}
 		live++
@@ -305,7 +320,9 @@ func (ix *Index[K]) rebuild() {
 	}
 	clear(ix.ids[live:])
 	ix.n = live
-	ix.nodes, ix.ids = shrink(ix.nodes[:live*ix.stride]), shrink(ix.ids[:live])
+	pages := (live + pageSlots - 1) / pageSlots
+	clear(ix.pages[pages:])
+	ix.pages, ix.ids = shrink(ix.pages[:pages]), shrink(ix.ids[:live])
 	ix.holes = shrink(ix.holes[:(live+63)/64])
 	clear(ix.holes)
 	ix.nhole = 0
