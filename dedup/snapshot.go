@@ -31,7 +31,8 @@ import (
 //	        first), dated stories taken in, the workers of a shared log
 //	        (count, then id, latest time, count when last seen)
 //	clusters: count, then per cluster key (uvarint), id (string), first,
-//	          last (times), centroid (vectors, removals, squared length as
+//	          last (times), stories kept (uvarint: see summaryStories),
+//	          centroid (vectors, removals, squared length as
 //	          uint64 bits, sorted terms and their float64 sums as uint64
 //	          bits), indexed terms (sorted), years
 //	          (count, year and members uvarints), lines (count, hash
@@ -112,6 +113,7 @@ func (d *Detector) Save(w io.Writer) error {
 		e.String(cl.id)
 		e.Time(cl.first)
 		e.Time(cl.last)
+		e.Uvarint(uint64(cl.kept))
 		cs := cl.centroid.State()
 		e.Uvarint(uint64(cs.N))
 		e.Uvarint(uint64(cs.Removals))
@@ -271,6 +273,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		k := dec.Uvarint()
 		id := dec.String("cluster id", MaxIDBytes)
 		first, last := dec.Time(), dec.Time()
+		kept := dec.Count("stories kept", summaryStories)
 		var cs cluster.CentroidState
 		cs.N = dec.Count("cluster vectors", maxSnapshotCount)
 		cs.Removals = dec.Count("cluster removals", maxSnapshotCount)
@@ -299,7 +302,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			break
 		}
 		cl := st.newCluster(k, id)
-		cl.first, cl.last = first, last
+		cl.first, cl.last, cl.kept = first, last, kept
 		cl.centroid = cluster.Restore(cs)
 		cl.years, cl.lines = years, lines
 		for _, t := range indexed {

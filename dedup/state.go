@@ -72,8 +72,17 @@ type clusterRec struct {
 	lines    map[uint64]int32    // line hash -> members that have the line
 	first    time.Time
 	last     time.Time
+	kept     int  // stories that left the window and still count in the summary
 	dropped  bool // no longer in the state
 }
+
+// summaryStories is the number of stories that have left the window whose
+// share of the summary (centroid, lines, years) a cluster keeps: the first
+// ones to leave. A story that leaves after them takes its share along, so
+// the summary of a cluster fed for months stays the size of a few stories
+// plus those held, and a late follow-up finds the story as it was first
+// told.
+const summaryStories = 8
 
 // newState returns an empty state for a configuration with its defaults
 // filled in.
@@ -249,9 +258,11 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 // detach takes a story that is no longer in the window queue out of its
 // cluster's members and out of every index of stories. When forget is set
 // (the story is removed, not let go) what it taught the cluster goes too:
-// its share of the centroid, lines, years and document frequencies; a story
-// that leaves the window leaves them to the cluster, which stays joinable
-// for Config.StoryHorizon after its latest story (see expire).
+// its share of the centroid, lines, years, indexed terms and document
+// frequencies; one of the first summaryStories stories of a cluster to leave
+// the window leaves them to the cluster, which stays joinable for
+// Config.StoryHorizon after its latest story (see evict), and the stories
+// that leave after those take them along.
 func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
 	st.lsh.Remove(rec)
@@ -264,14 +275,25 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	i := slices.Index(cl.members, rec)
 	cl.members = slices.Delete(cl.members, i, i+1)
 	rec.cl = nil
+	if !forget {
+		if forget = cl.kept == summaryStories; !forget {
+			cl.kept++
+		}
+	}
 	if forget {
 		vec := rec.vec()
 		cl.centroid.Remove(vec.vector())
+		var unposted []uint64
 		for _, t := range vec.terms {
 			if cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
+				if _, ok := cl.indexed[t]; ok {
+					delete(cl.indexed, t)
+					unposted = append(unposted, t)
+				}
 			}
 		}
+		st.terms.Remove(cl.key, unposted)
 		for _, h := range rec.lines() {
 			if cl.lines[h]--; cl.lines[h] <= 0 {
 				delete(cl.lines, h)

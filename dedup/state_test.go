@@ -372,3 +372,45 @@ func TestStoryHorizon(t *testing.T) {
 		assert.Less(t, q2.Score, q1.Score)
 	})
 }
+
+// A cluster fed for weeks, one version a day with words of its own, keeps a
+// summary the size of the stories it holds and the first summaryStories to
+// leave: its memory does not grow with its age. Each version is still the
+// same story as the cluster.
+func TestSummaryBounded(t *testing.T) {
+	agency, _ := seedStories(t)
+	d := newDetector(t, Config{})
+	start := time.Date(2021, 12, 1, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(9, 10))
+	h := 0
+	filler := func(until time.Time) {
+		for ; !start.Add(time.Duration(h) * time.Hour).After(until); h++ {
+			_, err := d.Add(Story{ID: fmt.Sprint("filler-", h), Time: start.Add(time.Duration(h) * time.Hour), Text: randomText(rng, 40)})
+			require.NoError(t, err)
+		}
+	}
+	filler(start.Add(minSamples * time.Hour))
+	paras := paragraphs(agency.Text)
+	var cl *clusterRec
+	for day := range 40 {
+		at := start.Add(time.Duration(h) * time.Hour)
+		v := Story{ID: fmt.Sprint("version-", day), Time: at,
+			Text: strings.Join(paras[:len(paras)-1], "\n\n") + "\n\n" + randomText(rng, 30)}
+		r, err := d.Add(v)
+		require.NoError(t, err)
+		if day > 0 {
+			require.NotEqual(t, New, r.Kind, "version %d", day)
+			require.Equal(t, "version-0", r.Cluster, "version %d", day)
+		}
+		cl = d.st.stories[v.ID].cl
+		filler(at.Add(24 * time.Hour))
+	}
+	require.Less(t, len(cl.members), 10, "most versions have left the window")
+	assert.Equal(t, summaryStories, cl.kept)
+	assert.Equal(t, len(cl.members)+summaryStories, cl.centroid.Len(), "the summary counts the stories held and the first to leave")
+	var most int
+	for _, l := range cl.lines {
+		most = max(most, int(l))
+	}
+	assert.LessOrEqual(t, most, len(cl.members)+summaryStories)
+}
