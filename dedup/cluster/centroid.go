@@ -5,11 +5,14 @@ import (
 	"slices"
 )
 
-// Centroid is the running sum of the vectors of a cluster's members. The zero
-// Centroid is empty and ready to use. A Centroid is not safe for concurrent
-// use.
+// Centroid is the running sum of the vectors of a cluster's members, kept as
+// its terms in increasing order and their summed weights: 16 bytes a term,
+// where a map took about twice that, and a cosine with a vector is a merge
+// of two sorted lists. The zero Centroid is empty and ready to use. A
+// Centroid is not safe for concurrent use.
 type Centroid struct {
-	sum      map[uint64]float64
+	terms    []uint64
+	sums     []float64
 	norm2    float64
 	n        int
 	removals int
@@ -17,13 +20,43 @@ type Centroid struct {
 
 // Add adds v to the centroid.
 func (c *Centroid) Add(v Vector) {
-	if c.sum == nil {
-		c.sum = make(map[uint64]float64, len(v.Terms))
+	// Merge v into the terms, in place when every term of v is already
+	// there, else into new slices sized for the union.
+	fresh := 0
+	i := 0
+	for _, t := range v.Terms {
+		for i < len(c.terms) && c.terms[i] < t {
+			i++
+		}
+		if i == len(c.terms) || c.terms[i] != t {
+			fresh++
+		}
 	}
-	for i, t := range v.Terms {
-		w := float64(v.Weights[i])
-		old := c.sum[t]
-		c.sum[t] = old + w
+	if fresh > 0 {
+		terms := make([]uint64, 0, len(c.terms)+fresh)
+		sums := make([]float64, 0, len(c.terms)+fresh)
+		i := 0
+		for _, t := range v.Terms {
+			for i < len(c.terms) && c.terms[i] < t {
+				terms, sums = append(terms, c.terms[i]), append(sums, c.sums[i])
+				i++
+			}
+			if i < len(c.terms) && c.terms[i] == t {
+				continue
+			}
+			terms, sums = append(terms, t), append(sums, 0)
+		}
+		terms, sums = append(terms, c.terms[i:]...), append(sums, c.sums[i:]...)
+		c.terms, c.sums = terms, sums
+	}
+	i = 0
+	for k, t := range v.Terms {
+		for c.terms[i] != t {
+			i++
+		}
+		w := float64(v.Weights[k])
+		old := c.sums[i]
+		c.sums[i] = old + w
 		c.norm2 += 2*old*w + w*w
 	}
 	c.n++
@@ -37,40 +70,56 @@ func (c *Centroid) Remove(v Vector) {
 	if c.n == 0 {
 		return
 	}
-	for i, t := range v.Terms {
-		old, ok := c.sum[t]
-		if !ok {
+	dropped := false
+	i := 0
+	for k, t := range v.Terms {
+		for i < len(c.terms) && c.terms[i] < t {
+			i++
+		}
+		if i == len(c.terms) || c.terms[i] != t {
 			continue
 		}
-		s := old - float64(v.Weights[i])
+		old := c.sums[i]
+		s := old - float64(v.Weights[k])
 		if math.Abs(s) < 1e-6 {
-			delete(c.sum, t)
 			s = 0
-		} else {
-			c.sum[t] = s
+			dropped = true
 		}
+		c.sums[i] = s
 		c.norm2 += s*s - old*old
+	}
+	if dropped {
+		j := 0
+		for i, s := range c.sums {
+			if s != 0 {
+				c.terms[j], c.sums[j] = c.terms[i], s
+				j++
+			}
+		}
+		c.terms, c.sums = shrink(c.terms[:j]), shrink(c.sums[:j])
 	}
 	c.n--
 	c.removals++
 	if c.n == 0 {
-		clear(c.sum)
+		c.terms, c.sums = nil, nil
 		c.norm2 = 0
 		return
 	}
 	if c.removals%recomputeEvery == 0 || c.norm2 < 0 {
-		// Sum in term order: map order is random, and the rounding of a
-		// float sum depends on its order.
-		terms := make([]uint64, 0, len(c.sum))
-		for t := range c.sum {
-			terms = append(terms, t)
-		}
-		slices.Sort(terms)
 		c.norm2 = 0
-		for _, t := range terms {
-			c.norm2 += c.sum[t] * c.sum[t]
+		for _, s := range c.sums {
+			c.norm2 += s * s
 		}
 	}
+}
+
+// shrink returns s, copied into an array of its length when it uses less
+// than half of its capacity.
+func shrink[T any](s []T) []T {
+	if len(s) < cap(s)/2 {
+		return slices.Clone(s)
+	}
+	return s
 }
 
 // recomputeEvery is how often Remove recomputes the centroid's length.
@@ -80,10 +129,15 @@ const recomputeEvery = 64
 func (c *Centroid) Len() int { return c.n }
 
 // Terms returns the number of distinct terms in the centroid.
-func (c *Centroid) Terms() int { return len(c.sum) }
+func (c *Centroid) Terms() int { return len(c.terms) }
 
 // Weight returns the summed weight of term t over the members.
-func (c *Centroid) Weight(t uint64) float64 { return c.sum[t] }
+func (c *Centroid) Weight(t uint64) float64 {
+	if i, ok := slices.BinarySearch(c.terms, t); ok {
+		return c.sums[i]
+	}
+	return 0
+}
 
 // Cosine returns the cosine between v and the centroid: the similarity of v
 // to the cluster as a whole. It is 0 for an empty centroid or vector.
@@ -92,9 +146,16 @@ func (c *Centroid) Cosine(v Vector) float64 {
 		return 0
 	}
 	var dot float64
-	for i, t := range v.Terms {
-		if s, ok := c.sum[t]; ok {
-			dot += float64(v.Weights[i]) * s
+	i := 0
+	for k, t := range v.Terms {
+		for i < len(c.terms) && c.terms[i] < t {
+			i++
+		}
+		if i == len(c.terms) {
+			break
+		}
+		if c.terms[i] == t {
+			dot += float64(v.Weights[k]) * c.sums[i]
 		}
 	}
 	nv := v.Norm()
@@ -118,34 +179,36 @@ type CentroidState struct {
 
 // State returns the centroid's state.
 func (c *Centroid) State() CentroidState {
-	s := CentroidState{Terms: make([]uint64, 0, len(c.sum)), Norm2: c.norm2, N: c.n, Removals: c.removals}
-	for t := range c.sum {
-		s.Terms = append(s.Terms, t)
-	}
-	slices.Sort(s.Terms)
-	s.Sums = make([]float64, len(s.Terms))
-	for i, t := range s.Terms {
-		s.Sums[i] = c.sum[t]
-	}
-	return s
+	return CentroidState{Terms: slices.Clone(c.terms), Sums: slices.Clone(c.sums), Norm2: c.norm2, N: c.n, Removals: c.removals}
 }
 
-// Restore returns the centroid whose state State gave.
+// Restore returns the centroid whose state State gave. The terms must be in
+// increasing order without repeats, each with its sum.
 func Restore(s CentroidState) Centroid {
-	c := Centroid{sum: make(map[uint64]float64, len(s.Terms)), norm2: s.Norm2, n: s.N, removals: s.Removals}
-	for i, t := range s.Terms {
-		c.sum[t] = s.Sums[i]
-	}
-	return c
+	return Centroid{terms: slices.Clone(s.Terms), sums: slices.Clone(s.Sums), norm2: s.Norm2, n: s.N, removals: s.Removals}
 }
 
-// EachTerm calls f for each term of the centroid, in no particular order.
+// EachTerm calls f for each term of the centroid, in increasing order.
 func (c *Centroid) EachTerm(f func(t uint64)) {
-	for t := range c.sum {
+	for _, t := range c.terms {
 		f(t)
 	}
 }
 
 // Vector returns the centroid's summed weights as a Vector scaled to unit
 // length.
-func (c *Centroid) Vector() Vector { return FromMap(c.sum, true) }
+func (c *Centroid) Vector() Vector {
+	v := Vector{Terms: slices.Clone(c.terms), Weights: make([]float32, len(c.terms))}
+	var n2 float64
+	for _, s := range c.sums {
+		n2 += s * s
+	}
+	scale := 1.0
+	if n2 > 0 {
+		scale = 1 / math.Sqrt(n2)
+	}
+	for i, s := range c.sums {
+		v.Weights[i] = float32(s * scale)
+	}
+	return v
+}

@@ -232,3 +232,50 @@ func BenchmarkIndexCandidates(b *testing.B) {
 		dst = ix.Candidates(dst[:0], terms, weights, 5)
 	}
 }
+
+// A centroid's weights, terms and cosines are those of sums kept in a map,
+// through any sequence of additions and removals.
+func TestCentroidMatchesMapSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var c Centroid
+	sums := map[uint64]float64{}
+	var added []Vector
+	for step := range 2000 {
+		if len(added) > 0 && rng.IntN(3) == 0 {
+			i := rng.IntN(len(added))
+			v := added[i]
+			added = append(added[:i], added[i+1:]...)
+			c.Remove(v)
+			for k, tm := range v.Terms {
+				if sums[tm] -= float64(v.Weights[k]); math.Abs(sums[tm]) < 1e-6 {
+					delete(sums, tm)
+				}
+			}
+		} else {
+			v := randomVector(rng, 300, 1+rng.IntN(40))
+			added = append(added, v)
+			c.Add(v)
+			for k, tm := range v.Terms {
+				sums[tm] += float64(v.Weights[k])
+			}
+		}
+		require.Equal(t, len(added), c.Len(), "step %d", step)
+		require.Equal(t, len(sums), c.Terms(), "step %d", step)
+		for tm, s := range sums {
+			require.InDelta(t, s, c.Weight(tm), 1e-9, "step %d term %d", step, tm)
+		}
+		q := randomVector(rng, 300, 20)
+		var dot, n2 float64
+		for k, tm := range q.Terms {
+			dot += float64(q.Weights[k]) * sums[tm]
+		}
+		for _, s := range sums {
+			n2 += s * s
+		}
+		want := 0.0
+		if dot > 0 && n2 > 0 {
+			want = math.Min(1, dot/(q.Norm()*math.Sqrt(n2)))
+		}
+		require.InDelta(t, want, c.Cosine(q), 1e-6, "step %d", step)
+	}
+}
