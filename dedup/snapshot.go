@@ -122,12 +122,12 @@ func (d *Detector) Save(w io.Writer) error {
 		for _, x := range cs.Sums {
 			e.Uint64(math.Float64bits(x))
 		}
-		e.Sorted(slices.Sorted(maps.Keys(cl.indexed)))
-		years := slices.Sorted(maps.Keys(cl.years))
+		e.Sorted(cl.indexed)
+		years := slices.SortedFunc(slices.Values(cl.years), func(a, b yearCount) int { return cmp.Compare(a.year, b.year) })
 		e.Uvarint(uint64(len(years)))
 		for _, y := range years {
-			e.Uvarint(uint64(y))
-			e.Uvarint(uint64(cl.years[y]))
+			e.Uvarint(uint64(y.year))
+			e.Uvarint(uint64(y.n))
 		}
 		lines := slices.Sorted(maps.Keys(cl.lines))
 		e.Uvarint(uint64(len(lines)))
@@ -285,9 +285,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		}
 		indexed := dec.Sorted("indexed terms", len(cs.Terms))
 		ny := dec.Count("years", 1<<16)
-		years := make(map[int]int, min(ny, 64))
+		var years []yearCount
 		for j := 0; j < ny && dec.Err() == nil; j++ {
-			years[dec.Count("year", 9999)] = dec.Count("year members", maxSnapshotCount)
+			y := yearCount{dec.Count("year", 9999), dec.Count("year members", maxSnapshotCount)}
+			if dec.Err() == nil && (y.n == 0 || len(years) > 0 && y.year <= years[len(years)-1].year) {
+				dec.Fail("cluster %q: years out of order or counting none", id)
+			}
+			years = append(years, y)
 		}
 		nl := dec.Count("cluster lines", maxSnapshotCount)
 		lines := make(map[uint64]int32, min(nl, 1<<16))
@@ -304,10 +308,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		cl := st.newCluster(k, id)
 		cl.first, cl.last, cl.kept = first, last, kept
 		cl.centroid = cluster.Restore(cs)
-		cl.years, cl.lines = years, lines
-		for _, t := range indexed {
-			cl.indexed[t] = struct{}{}
-		}
+		cl.years, cl.lines, cl.indexed = years, lines, indexed
 		st.terms.Add(k, indexed)
 		for _, t := range cs.Terms {
 			st.df[t]++

@@ -67,9 +67,9 @@ type clusterRec struct {
 	id       string
 	centroid cluster.Centroid
 	members  []*storyRec
-	indexed  map[uint64]struct{} // terms posted in the story index
-	years    map[int]int         // latest year named by each member -> members
-	lines    map[uint64]int32    // line hash -> members that have the line
+	indexed  []uint64         // terms posted in the story index, sorted
+	years    []yearCount      // latest year named by members, and how many name it
+	lines    map[uint64]int32 // line hash -> members that have the line
 	first    time.Time
 	last     time.Time
 	kept     int  // stories that left the window and still count in the summary
@@ -168,7 +168,7 @@ func lineHashes(lines []shingle.Line) []uint64 {
 
 // newCluster creates and registers an empty cluster.
 func (st *state) newCluster(key uint64, id string) *clusterRec {
-	cl := &clusterRec{key: key, id: id, indexed: make(map[uint64]struct{}), years: make(map[int]int), lines: make(map[uint64]int32)}
+	cl := &clusterRec{key: key, id: id, lines: make(map[uint64]int32)}
 	st.clusters[key] = cl
 	return cl
 }
@@ -211,14 +211,14 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	}
 	var post []uint64
 	for _, t := range top {
-		if _, ok := cl.indexed[t]; !ok {
-			cl.indexed[t] = struct{}{}
+		if i, ok := slices.BinarySearch(cl.indexed, t); !ok {
+			cl.indexed = slices.Insert(cl.indexed, i, t)
 			post = append(post, t)
 		}
 	}
 	st.terms.Add(cl.key, post)
 	if rec.year != 0 {
-		cl.years[rec.year]++
+		cl.countYear(rec.year, 1)
 	}
 	if !rec.time.IsZero() {
 		if cl.first.IsZero() || rec.time.Before(cl.first) {
@@ -287,8 +287,8 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		for _, t := range vec.terms {
 			if cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
-				if _, ok := cl.indexed[t]; ok {
-					delete(cl.indexed, t)
+				if i, ok := slices.BinarySearch(cl.indexed, t); ok {
+					cl.indexed = slices.Delete(cl.indexed, i, i+1)
 					unposted = append(unposted, t)
 				}
 			}
@@ -305,9 +305,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 			}
 		}
 		if rec.year != 0 {
-			if cl.years[rec.year]--; cl.years[rec.year] <= 0 {
-				delete(cl.years, rec.year)
-			}
+			cl.countYear(rec.year, -1)
 		}
 	}
 	if len(cl.members) == 0 {
@@ -331,7 +329,7 @@ func (st *state) dfDown(t uint64) {
 // and the document frequencies.
 func (st *state) dropCluster(cl *clusterRec) {
 	delete(st.clusters, cl.key)
-	st.terms.Remove(cl.key, slices.Collect(maps.Keys(cl.indexed)))
+	st.terms.Remove(cl.key, cl.indexed)
 	cl.centroid.EachTerm(st.dfDown)
 	cl.dropped = true
 }
@@ -394,6 +392,36 @@ func (st *state) gap(t time.Time, cl *clusterRec) time.Duration {
 // the cluster's dated stories (or either is undated).
 func (st *state) clusterNear(t time.Time, cl *clusterRec) bool {
 	return st.cfg.Window < 0 || st.gap(t, cl) <= max(st.cfg.StoryHorizon, st.cfg.Window)
+}
+
+// yearCount is a year the members of a cluster name as their latest, and
+// how many of them do.
+type yearCount struct {
+	year, n int
+}
+
+// countYear adds delta to the members naming year y, and forgets a year no
+// member names.
+func (cl *clusterRec) countYear(y, delta int) {
+	i := slices.IndexFunc(cl.years, func(c yearCount) bool { return c.year == y })
+	if i < 0 {
+		if delta > 0 {
+			cl.years = append(cl.years, yearCount{y, delta})
+		}
+		return
+	}
+	if cl.years[i].n += delta; cl.years[i].n <= 0 {
+		cl.years = slices.Delete(cl.years, i, i+1)
+	}
+}
+
+// latestYear returns the latest year a member names, 0 if none.
+func (cl *clusterRec) latestYear() int {
+	latest := 0
+	for _, c := range cl.years {
+		latest = max(latest, c.year)
+	}
+	return latest
 }
 
 // export returns the public view of a cluster.

@@ -82,11 +82,7 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		}
 	}
 	if f.year != 0 {
-		latest := 0
-		for y := range cl.years {
-			latest = max(latest, y)
-		}
-		if latest != 0 && latest != f.year {
+		if latest := cl.latestYear(); latest != 0 && latest != f.year {
 			s -= yearConflict
 		}
 	}
