@@ -18,7 +18,7 @@ import (
 const (
 	copyClusters      = 2  // best candidate clusters whose members are checked for copies
 	copyMembers       = 16 // latest members of each of them checked
-	maxCopyCandidates = 16 // candidates from each signature index checked
+	maxCopyCandidates = 64 // candidates from each signature index checked
 	// enoughCopies is the number of copies found after which no more
 	// candidates are checked: a story republished hundreds of times is a
 	// copy of its cluster as soon as a few of them say so, and checking
