@@ -71,7 +71,15 @@
 // the stream by Window plus Config.Lateness and that one wrong date cannot
 // move; a feed out of order keeps what it still needs, and a story that
 // comes after stories of its window left says so (Result.Late). A cluster
-// whose stories left keeps only its summary until its horizon passes.
+// whose stories left keeps only its summary until its horizon passes; the
+// summary counts the stories held and the first few to leave, so its size
+// does not grow with the cluster's age.
+//
+// A held story keeps what decisions need in compact form (record.go,
+// words.go): 32-bit word ids with delta-coded byte offsets (passages are
+// placed from them, the caller keeps the text), its shingles as sorted
+// 32-bit values hashed from the ids, its term vector with 16-bit weights,
+// all packed into one allocation without pointers.
 // Streamed results depend on the order of arrival and are deterministic for
 // a given order; Batch judges a finite collection the same way whatever its
 // order. See timeline.go for the watermark's rules.
