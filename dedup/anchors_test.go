@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -128,7 +129,7 @@ func TestTrimmedReflowedCopy(t *testing.T) {
 		"told the Capital Wire Review that investors would be watching for further details."}
 	p, err := d.prep.prepare(cp)
 	require.NoError(t, err)
-	j, _, _ := overlap(featuresOf(d.st, p).set, d.st.stories[seedAgency].shingles())
+	j, _, _ := minhash.Overlap(featuresOf(d.st, p).set, d.st.stories[seedAgency].shingles())
 	assert.Less(t, j, d.cfg.LSHThreshold, "the copy is far from its source in Jaccard similarity")
 
 	r, err := d.Add(cp)

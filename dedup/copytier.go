@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/newsdup/newsdup/dedup/cluster"
+	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/newsdup/newsdup/shingle"
 )
 
@@ -138,7 +139,7 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := overlap(f.set, rec.shingles())
+	j, c, shared := minhash.Overlap(f.set, rec.shingles())
 	need := st.cfg.MinSharedShingles
 	if short := min(len(f.set), int(rec.arrays.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
@@ -247,7 +248,7 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 			}
 		}
 	}
-	_, containment, shared := overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles())
+	_, containment, shared := minhash.Overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles())
 	return longStretch(containment, shared)
 }
 
@@ -279,7 +280,7 @@ func numbersConflict(f *features, rec *storyRec) bool {
 // figuresMissing reports whether at least two of the figures told, and more
 // than a quarter of them, are missing from other. Both are sorted.
 func figuresMissing(told, other []uint32) bool {
-	_, _, shared := overlap(told, other)
+	_, _, shared := minhash.Overlap(told, other)
 	missing := len(told) - shared
 	return missing >= 2 && 4*missing > len(told)
 }

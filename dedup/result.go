@@ -3,6 +3,8 @@ package dedup
 import (
 	"cmp"
 	"slices"
+
+	"github.com/newsdup/newsdup/dedup/minhash"
 )
 
 // matchMembers is the number of a cluster's latest members among which a
@@ -69,7 +71,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := overlap(f.set, o.m.shingles())
+			j, c, _ := minhash.Overlap(f.set, o.m.shingles())
 			add(o.m, SameStory, j, c)
 		}
 	}

@@ -139,28 +139,6 @@ func (h heldWords) fit(textLen int) bool {
 	return len(b) == 0
 }
 
-// overlap returns the Jaccard similarity and containment of two copy sets
-// (sorted, distinct: copySet makes them so) and the number of values they
-// share, as minhash.Exact does for 64-bit sets, without checking the order.
-func overlap(a, b []uint32) (jaccard, containment float64, shared int) {
-	if len(a) == 0 || len(b) == 0 {
-		return 0, 0, 0
-	}
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch x, y := a[i], b[j]; {
-		case x < y:
-			i++
-		case x > y:
-			j++
-		default:
-			shared++
-			i++
-			j++
-		}
-	}
-	return float64(shared) / float64(len(a)+len(b)-shared), float64(shared) / float64(min(len(a), len(b))), shared
-}
-
 // weightScale is the quantum of term weights: vector rounds every weight of
 // a (unit-length) story vector to a multiple of 1/weightScale, so that a
 // held story keeps its weights in 16 bits and loses nothing.

@@ -17,6 +17,14 @@ func Exact(a, b []uint64) (jaccard, containment float64, shared int) {
 	if !increasing(a) || !increasing(b) {
 		panic("minhash.Exact: a set is not sorted in increasing order without repeats")
 	}
+	return Overlap(a, b)
+}
+
+// Overlap is Exact for sets of 64-bit or 32-bit features that the caller
+// knows to be sorted in increasing order without repeats (it built them
+// so): it does not check, which would double the cost of a merge, and sets
+// out of order give a wrong answer.
+func Overlap[T uint32 | uint64](a, b []T) (jaccard, containment float64, shared int) {
 	if len(a) == 0 || len(b) == 0 {
 		return 0, 0, 0
 	}
