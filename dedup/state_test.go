@@ -326,22 +326,14 @@ func TestStoryHorizon(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := newDetector(t, Config{})
-			start := time.Date(2021, 12, 1, 12, 0, 0, 0, time.UTC)
-			rng := rand.New(rand.NewPCG(7, 8))
-			h := 0
-			feed := func(until time.Time) {
-				for ; !start.Add(time.Duration(h) * time.Hour).After(until); h++ {
-					_, err := d.Add(Story{ID: fmt.Sprint("filler-", h), Time: start.Add(time.Duration(h) * time.Hour), Text: randomText(rng, 40)})
-					require.NoError(t, err)
-				}
-			}
-			feed(start.Add(minSamples * time.Hour))
+			feed := newFiller(t, d, 7)
+			feed.until(feed.start.Add(minSamples * time.Hour))
 			a := agency
-			a.Time = start.Add(time.Duration(h) * time.Hour)
+			a.Time = feed.next()
 			_, err := d.Add(a)
 			require.NoError(t, err)
 			later := a.Time.Add(time.Duration(c.days) * 24 * time.Hour)
-			feed(later)
+			feed.until(later)
 			_, held := d.ClusterOf(a.ID)
 			assert.Equal(t, c.days < 4, held, "the agency story is held for the window and the lateness")
 			r := rewrite
@@ -380,22 +372,14 @@ func TestStoryHorizon(t *testing.T) {
 func TestSummaryBounded(t *testing.T) {
 	agency, _ := seedStories(t)
 	d := newDetector(t, Config{})
-	start := time.Date(2021, 12, 1, 12, 0, 0, 0, time.UTC)
-	rng := rand.New(rand.NewPCG(9, 10))
-	h := 0
-	filler := func(until time.Time) {
-		for ; !start.Add(time.Duration(h) * time.Hour).After(until); h++ {
-			_, err := d.Add(Story{ID: fmt.Sprint("filler-", h), Time: start.Add(time.Duration(h) * time.Hour), Text: randomText(rng, 40)})
-			require.NoError(t, err)
-		}
-	}
-	filler(start.Add(minSamples * time.Hour))
+	filler := newFiller(t, d, 9)
+	filler.until(filler.start.Add(minSamples * time.Hour))
 	paras := paragraphs(agency.Text)
 	var cl *clusterRec
 	for day := range 40 {
-		at := start.Add(time.Duration(h) * time.Hour)
+		at := filler.next()
 		v := Story{ID: fmt.Sprint("version-", day), Time: at,
-			Text: strings.Join(paras[:len(paras)-1], "\n\n") + "\n\n" + randomText(rng, 30)}
+			Text: strings.Join(paras[:len(paras)-1], "\n\n") + "\n\n" + randomText(filler.rng, 30)}
 		r, err := d.Add(v)
 		require.NoError(t, err)
 		if day > 0 {
@@ -403,7 +387,7 @@ func TestSummaryBounded(t *testing.T) {
 			require.Equal(t, "version-0", r.Cluster, "version %d", day)
 		}
 		cl = d.st.stories[v.ID].cl
-		filler(at.Add(24 * time.Hour))
+		filler.until(at.Add(24 * time.Hour))
 	}
 	require.Less(t, len(cl.members), 10, "most versions have left the window")
 	assert.Equal(t, summaryStories, cl.kept)
@@ -413,4 +397,29 @@ func TestSummaryBounded(t *testing.T) {
 		most = max(most, int(l))
 	}
 	assert.LessOrEqual(t, most, len(cl.members)+summaryStories)
+}
+
+// filler adds unrelated stories to a detector, one an hour from start, so
+// that a test moves the stream's time and its window along.
+type filler struct {
+	t     *testing.T
+	d     *Detector
+	rng   *rand.Rand
+	start time.Time
+	h     int // fillers added
+}
+
+func newFiller(t *testing.T, d *Detector, seed uint64) *filler {
+	return &filler{t: t, d: d, rng: rand.New(rand.NewPCG(seed, seed+1)), start: time.Date(2021, 12, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+// next returns the time of the next filler.
+func (f *filler) next() time.Time { return f.start.Add(time.Duration(f.h) * time.Hour) }
+
+// until adds the fillers due up to end.
+func (f *filler) until(end time.Time) {
+	for ; !f.next().After(end); f.h++ {
+		_, err := f.d.Add(Story{ID: fmt.Sprint("filler-", f.h), Time: f.next(), Text: randomText(f.rng, 40)})
+		require.NoError(f.t, err)
+	}
 }
