@@ -117,7 +117,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 			check(rec)
 		}
 	}
-	return sortCopies(copies)
+	return sortCopies(dropCarried(st, f, copies))
 }
 
 // sortCopies sorts copies best first: by Jaccard plus containment, then by
@@ -154,6 +154,9 @@ func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool
 		return copyMatch{}, false
 	}
 	if !whole && !partialCopy(st, p, f, rec, c, shared) {
+		return copyMatch{}, false
+	}
+	if j < st.cfg.CopyJaccard && int(rec.arrays.shingles) > len(f.set) && carriesOthers(st, f, rec) {
 		return copyMatch{}, false
 	}
 	return copyMatch{rec, j, c}, true
@@ -324,4 +327,74 @@ func termIDs(terms []uint64) []uint32 {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// Digests. A page that strings several unrelated stories together (a
+// morning digest, a roundup, a live page) holds each of them word for word,
+// so each of them is contained in it as a trimmed copy is in its original,
+// and a digest could pull every story it carries into one cluster. Nothing
+// in the digest alone tells it from an original whose lead was copied (the
+// rest of an earnings report is figures, as unrelated in words to its lead
+// as another story), but two stories it carries tell it: they share no word
+// sequence and their words are unrelated, where the copies of one original
+// share its lead. So:
+//   - a story contained in a held story that already carries an unrelated
+//     one, a member of its cluster, is not a copy of it (carriesOthers);
+//   - a story that contains unrelated held stories is a copy of none of
+//     those it contains (dropCarried).
+//
+// The first story a digest is seen to carry stays in the digest's cluster:
+// until a second comes, the two look like an original and its copy.
+
+// digestSimilarity is the similarity in words below which two stories that
+// share no word sequence are taken for unrelated stories.
+const digestSimilarity = 0.1
+
+// carriesOthers reports whether rec, a held story that contains a story,
+// also contains a story unrelated to it: one of the latest copyMembers
+// members of its cluster.
+func carriesOthers(st *state, f *features, rec *storyRec) bool {
+	members := rec.cl.members
+	for _, m := range members[max(0, len(members)-copyMembers):] {
+		if m == rec || m.arrays.shingles >= rec.arrays.shingles {
+			continue
+		}
+		if _, c, _ := minhash.Overlap(m.shingles(), rec.shingles()); c < st.cfg.CopyContainment {
+			continue
+		}
+		if _, _, shared := minhash.Overlap(f.set, m.shingles()); shared == 0 && m.vec().dot(f.vec) < digestSimilarity {
+			return true
+		}
+	}
+	return false
+}
+
+// dropCarried returns copies without the held stories that a story contains
+// when two of these are unrelated: the story is a digest that carries them,
+// and a copy of none.
+func dropCarried(st *state, f *features, copies []copyMatch) []copyMatch {
+	carried := func(m copyMatch) bool {
+		return m.jaccard < st.cfg.CopyJaccard && int(m.rec.arrays.shingles) < len(f.set)
+	}
+	digest := false
+	for i, a := range copies {
+		for _, b := range copies[i+1:] {
+			if carried(a) && carried(b) && unrelated(a.rec, b.rec) {
+				digest = true
+			}
+		}
+	}
+	if !digest {
+		return copies
+	}
+	return slices.DeleteFunc(copies, carried)
+}
+
+// unrelated reports whether two held stories share no word sequence and are
+// less similar in words than digestSimilarity.
+func unrelated(a, b *storyRec) bool {
+	if _, _, shared := minhash.Overlap(a.shingles(), b.shingles()); shared > 0 {
+		return false
+	}
+	return a.vec().dot(b.vec().vector()) < digestSimilarity
 }

@@ -177,3 +177,65 @@ func TestShortCopies(t *testing.T) {
 		})
 	}
 }
+
+// A digest that strings three unrelated stories together holds each of them
+// word for word, but must not pull them into one cluster, whichever comes
+// first: the stories it carries stay apart, and copies of them that come
+// later join their own originals, not the digest.
+func TestDigestDoesNotChainUnrelatedStories(t *testing.T) {
+	by := map[string]Story{}
+	for _, s := range newsroom(t) {
+		by[s.ID] = s.Story
+	}
+	ids := []string{"quake-taiwan-1", "lira-1", "snow-1"}
+	var text strings.Builder
+	for _, id := range ids {
+		require.Contains(t, by, id)
+		text.WriteString(by[id].Title + "\n\n" + by[id].Text + "\n\n")
+	}
+	t0 := time.Date(2021, 12, 27, 6, 0, 0, 0, time.UTC)
+	digest := Story{ID: "digest", Title: "Morning brief", Text: text.String(), Time: t0}
+	at := func(s Story, h int) Story { s.Time = t0.Add(time.Duration(h) * time.Hour); return s }
+
+	t.Run("digest first", func(t *testing.T) {
+		d := newDetector(t, Config{})
+		_, err := d.Add(digest)
+		require.NoError(t, err)
+		clusters := map[string]bool{}
+		for i, id := range ids {
+			r, err := d.Add(at(by[id], i+1))
+			require.NoError(t, err)
+			clusters[r.Cluster] = true
+			if i > 0 {
+				// The first story carried looks like a trimmed copy of the
+				// digest; once it is held, the digest is known to carry
+				// unrelated stories and takes no other.
+				assert.NotEqual(t, "digest", r.Cluster, id)
+				for _, m := range r.Matches {
+					assert.NotEqual(t, "digest", m.ID, id)
+				}
+			}
+		}
+		assert.Len(t, clusters, len(ids), "the carried stories share clusters")
+	})
+
+	t.Run("digest last", func(t *testing.T) {
+		d := newDetector(t, Config{})
+		for i, id := range ids {
+			_, err := d.Add(at(by[id], i))
+			require.NoError(t, err)
+		}
+		r, err := d.Add(at(digest, 4))
+		require.NoError(t, err)
+		assert.NotEqual(t, Copy, r.Kind)
+		assert.NotContains(t, ids, r.Cluster)
+		for i, id := range ids {
+			again := by[id]
+			again.ID, again.Title = id+"-again", "Update: "+again.Title
+			r, err := d.Add(at(again, 5+i))
+			require.NoError(t, err)
+			assert.Equal(t, Copy, r.Kind, again.ID)
+			assert.Equal(t, id, r.Cluster, again.ID)
+		}
+	})
+}

@@ -30,7 +30,13 @@
 // the larger) of at least Config.CopyContainment, so that a copy cut to its
 // first 40% is still a copy; at least Config.MinSharedShingles shingles
 // shared outside boilerplate; and figures that agree (two reports written from
-// one template with different numbers are not copies).
+// one template with different numbers are not copies). A digest (a page that
+// strings unrelated stories together) holds each of them word for word, but
+// is not taken as their original: a story contained in a held story that
+// already carries an unrelated one is not its copy, and a story that contains
+// two unrelated held stories is a copy of neither, so a digest cannot pull the
+// stories it carries into one cluster (only the first it is seen to carry,
+// before a second tells it for a digest, joins it).
 //
 // SameStory means a rewrite around the same facts, names and quotes. Two such
 // stories share few shingles (the seed stories of this project share about 5%
