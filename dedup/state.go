@@ -345,7 +345,7 @@ func (st *state) remove(rec *storyRec) {
 // or beyond MaxStories, and the clusters without stories that fell
 // Config.StoryHorizon behind it.
 func (st *state) evict() {
-	for len(st.queue) > 0 && (len(st.queue) > st.cfg.MaxStories || st.time.expired(st.queue[0].eff)) {
+	for st.queue.n > 0 && (st.queue.n > st.cfg.MaxStories || st.time.expired(st.queue.at(0).eff)) {
 		rec := heap.Pop(&st.queue).(*storyRec)
 		st.time.left(rec.eff)
 		st.detach(rec, false)
@@ -462,30 +462,59 @@ func (h *clusterHeap) Pop() any {
 }
 
 // storyHeap orders stories by the time used for the window, then by arrival.
-type storyHeap []*storyRec
+// Its entries are kept in pages of heapPage entries, added as it grows and
+// dropped as it shrinks, so that a heap of a million stories grows by one
+// page and never copies them all (as one slice growing would, in a single
+// Add).
+type storyHeap struct {
+	pages [][]*storyRec
+	n     int
+}
 
-func (h storyHeap) Len() int { return len(h) }
-func (h storyHeap) Less(i, j int) bool {
-	if c := h[i].eff.Compare(h[j].eff); c != 0 {
+const (
+	heapPageBits = 12
+	heapPage     = 1 << heapPageBits
+)
+
+// at returns the story at position i of the heap.
+func (h *storyHeap) at(i int) *storyRec { return h.pages[i>>heapPageBits][i&(heapPage-1)] }
+
+func (h *storyHeap) set(i int, r *storyRec) {
+	h.pages[i>>heapPageBits][i&(heapPage-1)] = r
+	r.heapIdx = i
+}
+
+func (h *storyHeap) Len() int { return h.n }
+func (h *storyHeap) Less(i, j int) bool {
+	a, b := h.at(i), h.at(j)
+	if c := a.eff.Compare(b.eff); c != 0 {
 		return c < 0
 	}
-	return h[i].seq < h[j].seq
+	return a.seq < b.seq
 }
-func (h storyHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].heapIdx = i
-	h[j].heapIdx = j
+func (h *storyHeap) Swap(i, j int) {
+	a, b := h.at(i), h.at(j)
+	h.set(i, b)
+	h.set(j, a)
 }
 func (h *storyHeap) Push(x any) {
-	r := x.(*storyRec)
-	r.heapIdx = len(*h)
-	*h = append(*h, r)
+	if h.n>>heapPageBits == len(h.pages) {
+		h.pages = append(h.pages, make([]*storyRec, heapPage))
+	}
+	h.set(h.n, x.(*storyRec))
+	h.n++
 }
 func (h *storyHeap) Pop() any {
-	old := *h
-	r := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
+	h.n--
+	p, i := h.pages[h.n>>heapPageBits], h.n&(heapPage-1)
+	r := p[i]
+	p[i] = nil
 	r.heapIdx = -1
+	// Keep one empty page beyond the last one in use, so that a heap going
+	// back and forth across a page boundary does not allocate each time.
+	if keep := h.n>>heapPageBits + 1; i == 0 && len(h.pages) > keep {
+		h.pages[len(h.pages)-1] = nil
+		h.pages = h.pages[:len(h.pages)-1]
+	}
 	return r
 }

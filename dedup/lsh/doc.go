@@ -36,10 +36,11 @@
 // steps plus the chains they walk; nothing is re-sorted, so streaming
 // inserts stay linear, and no single insert pays for the size of the index:
 // each band's table is split into 64 shards that grow one at a time, and
-// the items' band hashes are stored in pages that are added, never copied. Query returns each candidate once, in insertion
-// order. QueryInsert queries and inserts atomically, so that of two
-// similar stories added concurrently exactly one sees the other. The
-// index is safe for concurrent use; queries share a read lock.
+// the items (ids, insertion numbers, band hashes, links) are stored in
+// pages that are added, never copied. Query returns each candidate once,
+// in insertion order. QueryInsert queries and inserts atomically, so that
+// of two similar stories added concurrently exactly one sees the other.
+// The index is safe for concurrent use; queries share a read lock.
 //
 // Memory is 15 to 18 bytes per story and band (band hash, link, table
 // slots; the tables' load varies between 0.53 and 0.8 as they grow) plus

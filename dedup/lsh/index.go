@@ -26,10 +26,10 @@ const noSlot = math.MaxUint32
 
 // Each band's table is split into shards by the top shardBits bits of the
 // band hash, each an open-addressing table of its own, so that a table
-// growing rehashes a 64th of the band's entries, and the band hashes and
-// chain links of the items are kept in pages of pageSlots items, so that
-// the index growing allocates one page and copies nothing: no single
-// insertion pays for the index's size.
+// growing rehashes a 64th of the band's entries, and the items (ids,
+// insertion numbers, band hashes and chain links) are kept in pages of
+// pageSlots items, so that the index growing allocates one page and copies
+// nothing: no single insertion pays for the index's size.
 const (
 	shardBits = 6
 	shards    = 1 << shardBits
@@ -53,9 +53,9 @@ const (
 // nothing is ever re-sorted or rebuilt except one of the 64 shards of a
 // band's table growing by half, which is amortised and rehashes a 64th of
 // the band's entries, so that no single operation pays for the size of the
-// index (the storage of items grows a page at a time). An Index must be created with NewIndex and is safe
-// for concurrent use: queries run in parallel, inserts and removals one at
-// a time.
+// index (the storage of items grows a page at a time). An Index must be
+// created with NewIndex and is safe for concurrent use: queries run in
+// parallel, inserts and removals one at a time.
 //
 // Memory: per item and band, a 32-bit band hash, a 32-bit chain link and
 // about 7.6 bytes of hash table (a tag byte and a 32-bit head per slot at a
@@ -72,17 +72,23 @@ type Index[K comparable] struct {
 	scheme minhash.Scheme
 	seed   uint64
 	ids    map[K]uint32 // id -> slot
-	items  []item[K]    // by slot
-	pages  []page       // band hashes and chain links, by slot >> pageBits
+	pages  []page[K]    // items, band hashes and chain links, by slot >> pageBits
+	slots  int          // slots in use or free: the pages hold slots [0, slots)
 	free   []uint32     // free slots
 	tables []table      // by band << shardBits | shard
 	seq    uint64       // insertions so far
 }
 
-// page holds the band hashes and chain links of pageSlots slots, at
-// (slot % pageSlots)*Bands + band.
-type page struct {
+// page holds the items of pageSlots slots, at slot % pageSlots, and their
+// band hashes and chain links, at (slot % pageSlots)*Bands + band.
+type page[K comparable] struct {
+	items     []item[K]
 	fps, next []uint32
+}
+
+// item returns the item in slot.
+func (x *Index[K]) item(slot uint32) *item[K] {
+	return &x.pages[slot>>pageBits].items[slot&(pageSlots-1)]
 }
 
 // fp returns the band hash of slot in band j.
@@ -239,13 +245,13 @@ func (x *Index[K]) Remove(id K) bool {
 	if !ok {
 		return false
 	}
-	if x.items[slot].order&indexedBit != 0 {
+	if x.item(slot).order&indexedBit != 0 {
 		for j := range x.params.Bands {
 			x.unlink(j, slot)
 		}
 	}
 	delete(x.ids, id)
-	x.items[slot] = item[K]{}
+	*x.item(slot) = item[K]{}
 	x.free = append(x.free, slot)
 	return true
 }
@@ -289,7 +295,8 @@ func (x *Index[K]) collect(cands []candidate[K], sig minhash.Signature, fps []ui
 			continue
 		}
 		for it := t.heads[pos]; it != noSlot; it = *x.next(it, j) {
-			cands = append(cands, candidate[K]{order: x.items[it].order, id: x.items[it].id})
+			item := x.item(it)
+			cands = append(cands, candidate[K]{order: item.order, id: item.id})
 		}
 	}
 	return cands
@@ -322,8 +329,8 @@ func (x *Index[K]) insertLocked(id K, sig minhash.Signature, fps []uint32) error
 	if !x.bound {
 		x.bound, x.scheme, x.seed = true, sig.Scheme, sig.Seed
 	}
-	if len(x.items) >= noSlot && len(x.free) == 0 {
-		return fmt.Errorf("lsh: index full with %d items", len(x.items))
+	if x.slots >= noSlot && len(x.free) == 0 {
+		return fmt.Errorf("lsh: index full with %d items", x.slots)
 	}
 	b := x.params.Bands
 	var slot uint32
@@ -331,19 +338,24 @@ func (x *Index[K]) insertLocked(id K, sig minhash.Signature, fps []uint32) error
 		slot = x.free[n-1]
 		x.free = x.free[:n-1]
 	} else {
-		slot = uint32(len(x.items))
-		x.items = append(x.items, item[K]{})
+		slot = uint32(x.slots)
+		x.slots++
 		if int(slot>>pageBits) == len(x.pages) {
-			x.pages = append(x.pages, page{fps: make([]uint32, pageSlots*b), next: make([]uint32, pageSlots*b)})
+			x.pages = append(x.pages, page[K]{
+				items: make([]item[K], pageSlots),
+				fps:   make([]uint32, pageSlots*b),
+				next:  make([]uint32, pageSlots*b),
+			})
 		}
 	}
 	x.seq++
-	x.items[slot] = item[K]{id: id, order: x.seq << 1}
+	it := x.item(slot)
+	*it = item[K]{id: id, order: x.seq << 1}
 	x.ids[id] = slot
 	if sig.IsEmpty() {
 		return nil
 	}
-	x.items[slot].order |= indexedBit
+	it.order |= indexedBit
 	copy(x.pages[slot>>pageBits].fps[int(slot&(pageSlots-1))*b:], fps)
 	for j := range b {
 		x.link(j, slot)

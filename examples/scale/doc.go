@@ -51,4 +51,9 @@
 // own after the stream (signatures not counted).
 //
 // -cpuprofile and -memprofile write profiles of the stream for go tool pprof.
+// -stalltrace keeps the last second or so of an execution trace in memory
+// and writes it out after each Add slower than -stall (20 ms) and than all
+// before it, so that the slowest Add of the run is the last "Add" region of
+// the file: go tool trace shows what it waited for (a garbage collection,
+// the scheduler) or, with -cpuprofile on too, where it spent its time.
 package main

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +53,8 @@ type options struct {
 	cpuProfile string
 	memProfile string
 	flatTol    float64
+	stallTrace string
+	stall      time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -66,6 +70,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.noPassages, "no-passages", false, "skip finding shared passages (Config.NoPassages)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the stream to `file`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken at the end of the stream, to `file`")
+	fs.StringVar(&o.stallTrace, "stalltrace", "", "keep an execution trace of the last second or so in memory (runtime/trace's flight recorder) and write it to `file` after each Add slower than -stall and than every Add before: the slowest one is the trace's last Add region")
+	fs.DurationVar(&o.stall, "stall", 20*time.Millisecond, "the Add latency that -stalltrace writes a trace for")
 	fs.Float64Var(&o.flatTol, "flat", 0.10, "memory counts as flat when the heap in use grew by at most this fraction over the readings taken once the window was full")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -219,6 +225,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 
+	var fr *trace.FlightRecorder
+	if o.stallTrace != "" {
+		fr = trace.NewFlightRecorder(trace.FlightRecorderConfig{MinAge: time.Second, MaxBytes: 64 << 20})
+		if err := fr.Start(); err != nil {
+			return fmt.Errorf("scale: %w", err)
+		}
+		defer fr.Stop()
+	}
+	worst := o.stall // the slowest Add a trace was written for, or the threshold
+
 	gen := newGenerator(bases, o.seed, o.n, streamStart, span)
 	var hist histogram
 	slow := slowest{max: 5}
@@ -232,9 +248,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var usedAll, gcAll float64
 	for i := range o.n {
 		s := gen.next()
+		var region *trace.Region
+		if fr != nil {
+			region = trace.StartRegion(context.Background(), "Add")
+		}
 		t0 := time.Now()
 		res, err := d.Add(s)
 		el := time.Since(t0)
+		if fr != nil {
+			region.End()
+			if el > worst {
+				worst = el
+				if err := writeTrace(fr, o.stallTrace); err != nil {
+					return err
+				}
+				fmt.Fprintf(stderr, "scale: Add of story %d took %v: trace written to %s\n", i+1, el, o.stallTrace)
+			}
+		}
 		hist.record(el)
 		slow.add(i, el)
 		if err != nil {
@@ -451,4 +481,17 @@ func lshBytes(bases []baseStory, o options, span time.Duration, cfg dedup.Config
 	runtime.KeepAlive(ix)
 	runtime.KeepAlive(sigs)
 	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(len(sigs)), len(sigs), nil
+}
+
+// writeTrace writes the flight recorder's window to file, replacing it.
+func writeTrace(fr *trace.FlightRecorder, file string) error {
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("scale: %w", err)
+	}
+	if _, err := fr.WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("scale: writing the trace: %w", err)
+	}
+	return f.Close()
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -241,4 +242,18 @@ func TestFlatness(t *testing.T) {
 	assert.True(t, strings.HasPrefix(flatness(rs(10, 50, 100, 150, 200), 150, 0.1), "memory flat: NO"))
 	assert.True(t, strings.HasPrefix(flatness(rs(10, 50, 100, 104, 120), 150, 0.1), "memory flat: NO"))
 	assert.True(t, strings.HasPrefix(flatness(rs(10, 50, 100), 150, 0.1), "memory flat: unknown"))
+}
+
+// TestRunStallTrace runs a short stream with a threshold every Add passes:
+// the trace of the slowest is written, and each time it is, stderr says so.
+func TestRunStallTrace(t *testing.T) {
+	needReuters(t)
+	file := t.TempDir() + "/stall.trace"
+	var stdout, stderr bytes.Buffer
+	args := []string{"-n", "300", "-every", "300", "-stall", "1ns", "-stalltrace", file}
+	require.NoError(t, run(args, &stdout, &stderr), stderr.String())
+	assert.Regexp(t, `(?m)^scale: Add of story 1 took [0-9.]+[µnm]?s: trace written to `+regexp.QuoteMeta(file)+`$`, stderr.String())
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(data, []byte("go 1.")), "an execution trace starts with its version line")
 }
