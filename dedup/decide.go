@@ -7,6 +7,9 @@ type decision struct {
 	score  float64
 	copies []copyMatch
 	late   bool // stories of its window may have left already
+	// merged are the clusters that the story shows to be one story with
+	// cl, merged into it when the story is added: cl is the oldest of them.
+	merged []*clusterRec
 }
 
 // decide compares a story with the state, reading it only: the copy tier
@@ -22,8 +25,10 @@ func decide(st *state, p *prepared, f *features, skip string) decision {
 		best := copies[0]
 		return decision{kind: Copy, cl: best.rec.cl, score: max(best.jaccard, best.containment), copies: copies, late: late}
 	}
-	if cl, score := bestCluster(st, p, f, cands, skip); cl != nil && score >= st.cfg.SameStoryThreshold {
-		return decision{kind: SameStory, cl: cl, score: score, late: late}
+	if cl, score, scored := bestCluster(st, p, f, cands, skip); cl != nil && score >= st.cfg.SameStoryThreshold {
+		dec := decision{kind: SameStory, cl: cl, score: score, late: late}
+		dec.cl, dec.merged = fragments(st, cl, scored)
+		return dec
 	}
 	return decision{kind: New, late: late}
 }

@@ -133,6 +133,9 @@ func (d *Detector) add(ctx context.Context, p *prepared) (Result, *passageJob, e
 		if dec.cl != nil {
 			e.clusterKey, e.clusterID = dec.cl.key, dec.cl.id
 		}
+		for _, m := range dec.merged {
+			e.merged = append(e.merged, m.key)
+		}
 		pos, ok, err := d.commit(ctx, e)
 		if err != nil {
 			r, job := resultOf(d.st, p, f, dec, nil)

@@ -54,6 +54,17 @@
 // Clusters are found through an index of each cluster's heaviest terms, so
 // the cost of a story does not grow with the number of stories held.
 //
+// A story told over days can start as two clusters whose reports share too
+// little to join. When a story is the same story as two clusters and the two
+// agree with each other as wholes (the cosine of their centroids, before the
+// story is added, is 0.5 or more, less the year penalty), they are fragments
+// of one story: they merge into the older cluster, which keeps its id, and
+// the story's Result.Merged lists the ids absorbed. Clusters, snapshots and
+// the shared log follow the merge; the verdicts given before it are not
+// revised, so a caller that stored cluster ids relabels the stories of the
+// absorbed clusters. The clusters must agree on their own: one bridging story,
+// or a digest, cannot chain two stories together.
+//
 // Shared passages (Match.Passages) are runs of word 3-shingles that two
 // stories share in the same order; passages inside quotation marks are
 // flagged, as shared quotes are the clearest sign that two differently

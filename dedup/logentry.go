@@ -8,16 +8,18 @@ import (
 )
 
 // Log entry format, in the frame of package wire (magic "NDLOG", version
-// 2, CRC-32C trailer):
+// 3, CRC-32C trailer):
 //
 //	operation byte (1 add, 2 remove, 3 join), nonce uint64 (makes every
 //	append distinct), story id (empty for a join)
 //	add only: text, title, source, language, time, verdict byte,
 //	          cluster key uvarint and cluster id (verdicts other than new),
+//	          the keys of the clusters merged into it (same story only:
+//	          count, then uvarints),
 //	          the worker that added it (uvarint, nonzero)
 //	join only: the worker that joined (uvarint, nonzero)
 const (
-	logVersion = 2
+	logVersion = 3
 	opAdd      = 1
 	opRemove   = 2
 	opJoin     = 3 // a detector joined the store: its feed has a place in time
@@ -33,7 +35,8 @@ type logEntry struct {
 	kind       Kind
 	clusterKey uint64
 	clusterID  string
-	source     uint64 // the detector that appended it (adds only)
+	merged     []uint64 // keys of the clusters merged into the cluster
+	source     uint64   // the detector that appended it (adds only)
 }
 
 func (l *logEntry) encode() []byte {
@@ -54,6 +57,12 @@ func (l *logEntry) encode() []byte {
 		if l.kind != New {
 			w.Uvarint(l.clusterKey)
 			w.String(l.clusterID)
+		}
+		if l.kind == SameStory {
+			w.Uvarint(uint64(len(l.merged)))
+			for _, k := range l.merged {
+				w.Uvarint(k)
+			}
 		}
 		w.Uvarint(l.source)
 	}
@@ -86,6 +95,15 @@ func (l *logEntry) decode(b []byte) error {
 		case l.kind != New:
 			l.clusterKey = r.Uvarint()
 			l.clusterID = r.String("cluster id", limit)
+		}
+		if l.kind == SameStory && r.Err() == nil {
+			n := r.Uvarint()
+			if n > uint64(limit) {
+				r.Fail("%d merged clusters in %d bytes", n, limit)
+			}
+			for i := uint64(0); i < n && r.Err() == nil; i++ {
+				l.merged = append(l.merged, r.Uvarint())
+			}
 		}
 		l.source = r.Uvarint()
 	case opRemove:

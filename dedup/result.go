@@ -31,6 +31,9 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 	default:
 		r.Cluster = p.story.ID
 	}
+	for _, m := range dec.merged {
+		r.Merged = append(r.Merged, m.id)
+	}
 	job := &passageJob{text: p.story.Text, words: f.words, ids: f.ids, quotes: p.quotes}
 	add := func(m *storyRec, kind Kind, j, c float64) {
 		sim := m.vec().dot(f.vec)

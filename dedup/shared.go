@@ -279,6 +279,12 @@ func (d *Detector) replay(entries []Entry) error {
 			if l.kind != New {
 				dec.cl = d.st.clusterFor(l.clusterKey, l.clusterID)
 			}
+			for _, k := range l.merged {
+				// A cluster this detector does not hold has nothing to move.
+				if m := d.st.clusters[k]; m != nil && m != dec.cl {
+					dec.merged = append(dec.merged, m)
+				}
+			}
 		}
 		d.apply(l, preps[i], f, dec, e.Pos)
 		d.st.evict()

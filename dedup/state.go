@@ -153,6 +153,9 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	if cl == nil {
 		cl = st.newCluster(rec.seq, s.ID)
 	}
+	for _, m := range dec.merged {
+		st.merge(cl, m)
+	}
 	st.learnLines(p.lines, cl.key)
 	st.attach(rec, cl, f.top, f.sig, f.fp)
 	return rec
@@ -276,7 +279,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	cl.members = slices.Delete(cl.members, i, i+1)
 	rec.cl = nil
 	if !forget {
-		if forget = cl.kept == summaryStories; !forget {
+		if forget = cl.kept >= summaryStories; !forget {
 			cl.kept++
 		}
 	}

@@ -147,6 +147,15 @@ type Result struct {
 	// took for site boilerplate (lines seen in Config.BoilerplateStories
 	// different clusters) and left out of the comparison, in text order.
 	Boilerplate []Span
+	// Merged are the ids of the clusters that this story showed to be the
+	// same story as Cluster, and that were merged into it when the story
+	// was added (after Query: would be), in order of id. Their stories now
+	// belong to Cluster, which is the oldest of them: a pipeline that
+	// stored cluster ids relabels the stories of these clusters with
+	// Cluster. Clusters merge only when they agree with each other as
+	// wholes, never through one story alone (see the package
+	// documentation).
+	Merged []string
 	// Late reports a story that came after stories published within
 	// Config.Window of it had left the detector (more than Window plus the
 	// lateness allowed behind the stream; see Config.Lateness): it was

@@ -23,12 +23,14 @@ const (
 const horizonPenalty = 0.2
 
 // bestCluster returns the candidate cluster most similar to a story as a
-// whole, and the similarity; nil when there is none. skip names a story to
-// leave out (a Query of a held id): its cluster is left out when it is the
-// only member.
-func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate, skip string) (*clusterRec, float64) {
+// whole, and the similarity; nil when there is none. It also returns every
+// candidate compared, with its similarity (for fragments). skip names a
+// story to leave out (a Query of a held id): its cluster is left out when
+// it is the only member.
+func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate, skip string) (*clusterRec, float64, []scoredCluster) {
 	var best *clusterRec
 	bestScore := 0.0
+	var scored []scoredCluster
 	for _, c := range cands {
 		cl := st.clusters[c.Cluster]
 		if skip != "" && len(cl.members) == 1 && cl.members[0].id == skip {
@@ -38,11 +40,18 @@ func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate,
 			continue
 		}
 		s := clusterScore(st, p, f, cl)
+		scored = append(scored, scoredCluster{cl, s})
 		if s > bestScore || (s == bestScore && best != nil && cl.key < best.key) {
 			best, bestScore = cl, s
 		}
 	}
-	return best, bestScore
+	return best, bestScore, scored
+}
+
+// scoredCluster is a cluster and the similarity of a story to it.
+type scoredCluster struct {
+	cl    *clusterRec
+	score float64
 }
 
 // clusterScore is the similarity of a story to a cluster as a whole: the

@@ -212,3 +212,61 @@ func (c *Centroid) Vector() Vector {
 	}
 	return v
 }
+
+// Merge adds the vectors summed in o to the centroid, as if each had been
+// added to it: the centroid of two clusters that become one.
+func (c *Centroid) Merge(o *Centroid) {
+	if o.n == 0 {
+		return
+	}
+	terms := make([]uint64, 0, len(c.terms)+len(o.terms))
+	sums := make([]float64, 0, len(c.terms)+len(o.terms))
+	i, j := 0, 0
+	for i < len(c.terms) || j < len(o.terms) {
+		switch {
+		case j == len(o.terms) || (i < len(c.terms) && c.terms[i] < o.terms[j]):
+			terms, sums = append(terms, c.terms[i]), append(sums, c.sums[i])
+			i++
+		case i == len(c.terms) || o.terms[j] < c.terms[i]:
+			terms, sums = append(terms, o.terms[j]), append(sums, o.sums[j])
+			j++
+		default:
+			terms, sums = append(terms, c.terms[i]), append(sums, c.sums[i]+o.sums[j])
+			i++
+			j++
+		}
+	}
+	c.terms, c.sums = terms, sums
+	c.norm2 = 0
+	for _, s := range sums {
+		c.norm2 += s * s
+	}
+	c.n += o.n
+	c.removals += o.removals
+}
+
+// Agreement returns the cosine between two centroids: how far two clusters
+// agree as wholes. It is 0 when either is empty.
+func (c *Centroid) Agreement(o *Centroid) float64 {
+	if c.n == 0 || o.n == 0 || c.norm2 <= 0 || o.norm2 <= 0 {
+		return 0
+	}
+	var dot float64
+	i, j := 0, 0
+	for i < len(c.terms) && j < len(o.terms) {
+		switch {
+		case c.terms[i] < o.terms[j]:
+			i++
+		case o.terms[j] < c.terms[i]:
+			j++
+		default:
+			dot += c.sums[i] * o.sums[j]
+			i++
+			j++
+		}
+	}
+	if dot <= 0 {
+		return 0
+	}
+	return math.Min(1, dot/math.Sqrt(c.norm2*o.norm2))
+}

@@ -279,3 +279,41 @@ func TestCentroidMatchesMapSums(t *testing.T) {
 		require.InDelta(t, want, c.Cosine(q), 1e-6, "step %d", step)
 	}
 }
+
+// Merging two centroids gives the centroid of all their vectors, and the
+// agreement of two centroids is the cosine of their sums.
+func TestCentroidMergeAndAgreement(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var a, b, all Centroid
+	assert.Zero(t, a.Agreement(&b), "empty centroids agree on nothing")
+	var va, vb []Vector
+	for i := 0; i < 6; i++ {
+		v := randomVector(rng, 60, 12)
+		va = append(va, v)
+		a.Add(v)
+		all.Add(v)
+	}
+	for i := 0; i < 4; i++ {
+		v := randomVector(rng, 60, 12)
+		vb = append(vb, v)
+		b.Add(v)
+		all.Add(v)
+	}
+	b.Remove(vb[0])
+	all.Remove(vb[0])
+	assert.Zero(t, a.Agreement(&Centroid{}))
+
+	// Agreement is the cosine of the two sums, computed densely.
+	want := denseDot(a.Vector(), b.Vector())
+	assert.InDelta(t, want, a.Agreement(&b), 1e-6) // Vector is float32
+	assert.InDelta(t, want, b.Agreement(&a), 1e-6)
+	assert.InDelta(t, 1, a.Agreement(&a), 1e-9)
+
+	a.Merge(&b)
+	assert.Equal(t, all.Len(), a.Len())
+	for _, v := range append(va, vb[1:]...) {
+		assert.InDelta(t, all.Cosine(v), a.Cosine(v), 1e-9)
+	}
+	all.EachTerm(func(term uint64) { assert.InDelta(t, all.Weight(term), a.Weight(term), 1e-9) })
+	a.EachTerm(func(term uint64) { assert.NotZero(t, all.Weight(term)) })
+}

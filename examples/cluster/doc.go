@@ -77,6 +77,18 @@
 // stories the verdict rests on, best first (empty for a new story). Scores
 // are rounded to 4 decimals.
 //
+// A story that shows two clusters to be fragments of one story (it is the
+// same story as both, and the clusters agree with each other as wholes)
+// merges them into the older one, named on its line as "cluster", and its
+// line lists the ids of the clusters absorbed:
+//
+//	{"id":"e","cluster":"a","kind":"same_story","score":0.52,"matches":[...],"merged":["c"]}
+//
+// Stories already answered with a cluster in "merged" now belong to
+// "cluster": a pipeline that stored cluster ids relabels them. With -batch
+// the same holds, in input order: a line may list a cluster named on lines
+// before it or after it.
+//
 // With -passages each match also carries its Jaccard, containment and
 // similarity scores and the passages the two stories share: byte offsets
 // into this story's text (start, end) and into the matched story's text

@@ -45,7 +45,10 @@ Input line:  {"id": "...", "text": "...", "title": "...", "source": "...",
              that is not valid UTF-8 is bad input; invalid UTF-8 in the
              text, title and source becomes U+FFFD)
 Output line: {"id": "...", "cluster": "...", "kind": "new|copy|same_story",
-              "score": 0.87, "matches": [{"id": "...", "kind": "...", "score": 0.87}]}
+              "score": 0.87, "matches": [{"id": "...", "kind": "...", "score": 0.87}],
+              "merged": ["..."]}
+             (merged only when the story merged those clusters into its
+             own: stories already answered with them now belong to it)
 
 Dates: empty or absent for an undated story, else one of
 ` + cli.DateForms + `.

@@ -15,6 +15,7 @@ type verdict struct {
 	Score   score      `json:"score"`
 	Matches []match    `json:"matches"`
 	Late    bool       `json:"late,omitzero"`
+	Merged  []string   `json:"merged,omitzero"`
 }
 
 // match is one match of an output line. The evidence fields are filled in
@@ -56,7 +57,7 @@ func (s score) MarshalJSON() ([]byte, error) {
 
 // newVerdict converts a detector result to its output form.
 func newVerdict(r dedup.Result, evidence bool) verdict {
-	v := verdict{ID: r.ID, Cluster: r.Cluster, Kind: r.Kind, Score: score(r.Score), Matches: make([]match, 0, len(r.Matches)), Late: r.Late}
+	v := verdict{ID: r.ID, Cluster: r.Cluster, Kind: r.Kind, Score: score(r.Score), Matches: make([]match, 0, len(r.Matches)), Late: r.Late, Merged: r.Merged}
 	for _, m := range r.Matches {
 		o := match{ID: m.ID, Kind: m.Kind, Score: score(m.Score)}
 		if evidence {

@@ -70,6 +70,7 @@ func stream(cfg dedup.Config, l labelled) (outcome, error) {
 		o.pred[i] = r.Cluster
 	}
 	o.elapsed = time.Since(start)
+	relabel(o.pred, o.results)
 	o.scores, err = score(l.gold, o.pred)
 	return o, err
 }
@@ -90,6 +91,7 @@ func batch(cfg dedup.Config, l labelled) (outcome, error) {
 		return outcome{}, err
 	}
 	o.elapsed = time.Since(start)
+	relabel(o.pred, o.results)
 	o.scores, err = score(l.gold, o.pred)
 	return o, err
 }
@@ -236,4 +238,31 @@ func checkSeeds(o outcome, pos [2]int) seedCheck {
 		}
 	}
 	return c
+}
+
+// relabel gives each story the cluster it ends in, as a pipeline that
+// stores cluster ids would: a result whose Merged lists clusters absorbed
+// into its Cluster moves every story of those clusters to it, and a
+// cluster absorbed into one that is absorbed in turn follows it. pred[i] is
+// the Cluster of results[i].
+func relabel(pred []string, results []dedup.Result) {
+	into := map[string]string{}
+	for _, r := range results {
+		for _, m := range r.Merged {
+			into[m] = r.Cluster
+		}
+	}
+	if len(into) == 0 {
+		return
+	}
+	for i, c := range pred {
+		for seen := 0; seen <= len(into); seen++ {
+			next, ok := into[c]
+			if !ok {
+				break
+			}
+			c = next
+		}
+		pred[i] = c
+	}
 }

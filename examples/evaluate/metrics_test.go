@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsdup/newsdup/dedup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -200,4 +201,24 @@ func TestScoreProperties(t *testing.T) {
 			assert.LessOrEqual(t, s.ARI, 1.0)
 		})
 	}
+}
+
+// Stories of a cluster that a later story merged into its own are counted
+// in that cluster, whether they came before the merge or after, and a chain
+// of merges ends in the last cluster.
+func TestRelabelFollowsMerges(t *testing.T) {
+	results := []dedup.Result{
+		{ID: "a", Cluster: "a"},
+		{ID: "b", Cluster: "b"},
+		{ID: "c", Cluster: "c"},
+		{ID: "d", Cluster: "b", Merged: []string{"c"}},
+		{ID: "e", Cluster: "a", Merged: []string{"b"}},
+		{ID: "f", Cluster: "f"},
+	}
+	pred := make([]string, len(results))
+	for i, r := range results {
+		pred[i] = r.Cluster
+	}
+	relabel(pred, results)
+	assert.Equal(t, []string{"a", "a", "a", "a", "a", "f"}, pred)
 }

@@ -1,0 +1,170 @@
+package dedup
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fragmentWords returns n made-up words starting with prefix: words no
+// background table knows, so each weighs the same.
+func fragmentWords(prefix string, n int) []string {
+	syl := []string{"ka", "lo", "mir", "tav", "zen", "rup", "dos", "fel"}
+	w := make([]string, n)
+	for i := range w {
+		w[i] = prefix + syl[i%len(syl)] + syl[(i/len(syl))%len(syl)] + "x"
+	}
+	return w
+}
+
+// fragmentStory is a story made of the words of p and the first q words
+// of q, in an order of its own so that no two such stories share word
+// sequences (and none is a copy of another).
+func fragmentStory(rng *rand.Rand, id string, p, q []string) Story {
+	words := append(append([]string(nil), p...), q...)
+	rng.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
+	return Story{ID: id, Text: strings.Join(words, " ") + "."}
+}
+
+// fragmentFeed is two fragments of one story: reports told around the words
+// of P and reports told around those of Q, each borrowing a few words of the
+// other, so that no report is near enough to the other fragment to join it
+// until the fragments, as wholes, agree.
+func fragmentFeed() []Story {
+	rng := rand.New(rand.NewPCG(7, 7))
+	p, q := fragmentWords("p", 24), fragmentWords("q", 24)
+	var s []Story
+	s = append(s, fragmentStory(rng, "a1", p, nil), fragmentStory(rng, "b1", q, nil))
+	for i := 2; i <= 6; i++ {
+		s = append(s,
+			fragmentStory(rng, fmt.Sprintf("a%d", i), p[:20], q[:10]),
+			fragmentStory(rng, fmt.Sprintf("b%d", i), q[:20], p[:10]))
+	}
+	return s
+}
+
+// checkClusterSums checks what the state keeps of its clusters against what
+// they hold: the document frequency of a term is the number of clusters
+// whose centroid has it, and every member names its cluster.
+func checkClusterSums(t *testing.T, st *state) {
+	t.Helper()
+	df := map[uint64]uint32{}
+	for _, cl := range st.clusters {
+		cl.centroid.EachTerm(func(t uint64) { df[t]++ })
+		for _, m := range cl.members {
+			assert.Same(t, cl, m.cl, m.id)
+		}
+	}
+	for term, n := range df {
+		assert.Equal(t, st.bg.df[term]+n, st.df[term], "term %x", term)
+	}
+	for term, n := range st.df {
+		assert.Equal(t, st.bg.df[term]+df[term], n, "term %x", term)
+	}
+}
+
+func TestFragmentsMerge(t *testing.T) {
+	d := newDetector(t, Config{})
+	var merged []Result
+	clusters := map[string]string{}
+	for _, s := range fragmentFeed() {
+		r, err := d.Add(s)
+		require.NoError(t, err)
+		clusters[s.ID] = r.Cluster
+		if len(r.Merged) > 0 {
+			merged = append(merged, r)
+		}
+	}
+	require.Len(t, merged, 1, "one story merges the fragments: %v", clusters)
+	m := merged[0]
+	assert.Equal(t, SameStory, m.Kind)
+	assert.Equal(t, "a1", m.Cluster, "the older cluster's id stays")
+	assert.Equal(t, []string{"b1"}, m.Merged)
+	assert.Equal(t, "b1", clusters["b2"], "the fragments were apart before")
+
+	all := d.Clusters()
+	require.Len(t, all, 1)
+	assert.Equal(t, "a1", all[0].ID)
+	assert.Len(t, all[0].Stories, 12)
+	checkClusterSums(t, d.st)
+
+	// A snapshot keeps the merged cluster.
+	var buf strings.Builder
+	require.NoError(t, d.Save(&buf))
+	e, err := Load(strings.NewReader(buf.String()), Config{Clock: fixedClock})
+	require.NoError(t, err)
+	assert.Equal(t, all, e.Clusters())
+}
+
+func TestFragmentsWithoutAgreementStayApart(t *testing.T) {
+	// The same stories without the reports that borrow from the other
+	// fragment: a story told around both agrees with each, but the
+	// fragments do not agree with each other, so it joins one and
+	// merges nothing.
+	rng := rand.New(rand.NewPCG(7, 7))
+	p, q := fragmentWords("p", 24), fragmentWords("q", 24)
+	d := newDetector(t, Config{})
+	for i := 1; i <= 3; i++ {
+		_, err := d.Add(fragmentStory(rng, fmt.Sprintf("a%d", i), p, nil))
+		require.NoError(t, err)
+		_, err = d.Add(fragmentStory(rng, fmt.Sprintf("b%d", i), q, nil))
+		require.NoError(t, err)
+	}
+	r, err := d.Add(fragmentStory(rng, "bridge", p, q))
+	require.NoError(t, err)
+	assert.Equal(t, SameStory, r.Kind)
+	assert.Empty(t, r.Merged)
+	assert.Len(t, d.Clusters(), 2)
+}
+
+// A detector that shares the log replays the merge: after Sync it holds
+// the merged cluster, and the log entry names the cluster absorbed.
+func TestFragmentsMergeInSharedLog(t *testing.T) {
+	ctx := context.Background()
+	store := &MemoryStore{}
+	cfg := Config{Clock: fixedClock}
+	a, err := NewSharedDetector(ctx, cfg, store)
+	require.NoError(t, err)
+	b, err := NewSharedDetector(ctx, cfg, store)
+	require.NoError(t, err)
+	feed := fragmentFeed()
+	for i, s := range feed {
+		w := a
+		if i%2 == 1 {
+			w = b // the workers take turns, so each has entries to replay
+		}
+		_, err := w.AddContext(ctx, s)
+		require.NoError(t, err)
+	}
+	require.NoError(t, a.Sync(ctx))
+	require.NoError(t, b.Sync(ctx))
+	want := newDetector(t, Config{})
+	for _, s := range feed {
+		_, err := want.Add(s)
+		require.NoError(t, err)
+	}
+	require.Len(t, want.Clusters(), 1)
+	assert.Equal(t, want.Clusters(), a.Clusters())
+	assert.Equal(t, want.Clusters(), b.Clusters())
+	checkClusterSums(t, a.st)
+	checkClusterSums(t, b.st)
+
+	// A worker that joins later replays the whole log.
+	c, err := NewSharedDetector(ctx, cfg, store)
+	require.NoError(t, err)
+	require.NoError(t, c.Sync(ctx))
+	assert.Equal(t, want.Clusters(), c.Clusters())
+}
+
+func TestLogEntryMergedRoundTrip(t *testing.T) {
+	in := logEntry{op: opAdd, nonce: 9, story: Story{ID: "s", Text: "t"}, kind: SameStory,
+		clusterKey: 3, clusterID: "c", merged: []uint64{5, 1 << 40}, source: 2}
+	var out logEntry
+	require.NoError(t, out.decode(in.encode()))
+	assert.Equal(t, in, out)
+}
