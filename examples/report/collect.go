@@ -33,6 +33,9 @@ type entry struct {
 type group struct {
 	id      string // the cluster's id
 	members []int  // positions in collection.stories, in arrival order
+	// merged are the ids of the clusters merged into this one; a group
+	// merged into another has no members left.
+	merged []string
 }
 
 // collection is what the run gathers for the page: every story added, its
@@ -250,6 +253,38 @@ func (c *collection) add(s dedup.Story, html bool, r dedup.Result) {
 	if len(g.members) == 1 {
 		c.single = append(c.single, pos)
 	}
+	for _, id := range r.Merged {
+		c.merge(e.group, id)
+	}
+}
+
+// merge moves the stories of the group of cluster id into group into: the
+// story just added merged that cluster into its own.
+func (c *collection) merge(into int, id string) {
+	from, ok := c.groupOf[id]
+	if !ok || from == into {
+		return
+	}
+	g, f := c.groups[into], c.groups[from]
+	for _, pos := range f.members {
+		c.stories[pos].group = into
+	}
+	g.members = append(g.members, f.members...)
+	slices.Sort(g.members)
+	g.merged = append(g.merged, id)
+	f.members = nil
+	delete(c.groupOf, id)
+}
+
+// live returns the groups that have stories: those no other merged.
+func (c *collection) live() []*group {
+	out := make([]*group, 0, len(c.groups))
+	for _, g := range c.groups {
+		if len(g.members) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // groupFor returns the group a story with verdict r joins, creating it for

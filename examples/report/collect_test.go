@@ -90,8 +90,38 @@ func TestIDComesBack(t *testing.T) {
 	assert.NotEqual(t, c.stories[0].group, y.group)
 }
 
-// TestMergedShown renders clusters that say what merged into them: the
-// detector does not merge clusters yet, but the page has a place for it.
+// A story whose verdict merges clusters moves their stories, added before
+// it, into its own cluster: the page shows one cluster saying what merged.
+func TestMergedGroups(t *testing.T) {
+	c := newCollection(nil)
+	for i := range 4 {
+		c.add(storyAt(i), false, newResult(i))
+	}
+	c.add(storyAt(4), false, dedup.Result{ID: "s4", Cluster: "s1", Kind: dedup.SameStory})
+	c.add(storyAt(5), false, dedup.Result{ID: "s5", Cluster: "s0", Kind: dedup.SameStory, Merged: []string{"s1", "s3"}})
+	live := c.live()
+	require.Len(t, live, 2)
+	assert.Equal(t, "s0", live[0].id)
+	assert.Equal(t, []int{0, 1, 3, 4, 5}, live[0].members)
+	assert.Equal(t, []string{"s1", "s3"}, live[0].merged)
+	assert.Equal(t, "s2", live[1].id)
+	for _, pos := range live[0].members {
+		assert.Equal(t, c.stories[0].group, c.stories[pos].group, pos)
+	}
+
+	p := buildPage(c, options{maxClusters: 10}, dedup.Config{})
+	assert.Equal(t, 2, p.Summary.Clusters)
+	require.Len(t, p.Clusters, 1)
+	assert.Equal(t, []string{"s1", "s3"}, p.Clusters[0].Merged)
+	assert.Equal(t, 5, p.Clusters[0].Size)
+	require.Len(t, p.Singles, 1)
+	var out strings.Builder
+	require.NoError(t, render(&out, p))
+	has(t, out.String(), `<p class="merged">Merged into this cluster: <code>s1</code>, <code>s3</code>.</p>`)
+	has(t, out.String(), `<p class="merged">Its arrival merged the clusters <code>s1</code>, <code>s3</code> into this one.</p>`)
+}
+
+// TestMergedShown renders clusters that say what merged into them.
 func TestMergedShown(t *testing.T) {
 	p := page{Title: "t", Clusters: []clusterView{{
 		Anchor: "c0", ID: "a", Headline: "h", Size: 2, Merged: []string{"b", "c<d"},

@@ -146,7 +146,7 @@ func buildPage(c *collection, o options, cfg dedup.Config) page {
 	}
 	p.Summary = b.summary()
 	var multi, single []*group
-	for _, g := range c.groups {
+	for _, g := range c.live() {
 		if len(g.members) > 1 {
 			multi = append(multi, g)
 		} else {
@@ -200,7 +200,8 @@ func (b *builder) summary() summary {
 	var s summary
 	s.Stories = len(b.c.stories)
 	s.Skipped = b.c.skipped
-	s.Clusters = len(b.c.groups)
+	live := b.c.live()
+	s.Clusters = len(live)
 	var first, last time.Time
 	for _, e := range b.c.stories {
 		if e.res.Late {
@@ -245,7 +246,7 @@ func (b *builder) summary() summary {
 		{"11–20", 11, 20}, {"21–50", 21, 50}, {"51 or more", 51, math.MaxInt},
 	}
 	rows := make([]sizeRow, len(bins))
-	for _, g := range b.c.groups {
+	for _, g := range live {
 		n := len(g.members)
 		if n > 1 {
 			s.Multi++
@@ -341,6 +342,7 @@ func (b *builder) cluster(g *group, open bool) clusterView {
 		Headline: b.headline(g),
 		Size:     len(g.members),
 		Open:     open,
+		Merged:   g.merged,
 	}
 	var first, last time.Time
 	kinds := map[string]bool{"multi": true}
@@ -439,6 +441,7 @@ func (b *builder) story(pos int, texts bool) storyView {
 		Kind:    r.Kind.String(),
 		Verdict: verdictWords[r.Kind],
 		Late:    r.Late,
+		Merged:  r.Merged,
 	}
 	if r.Kind != dedup.New {
 		sv.Score = fmt.Sprintf("%.2f", r.Score)
