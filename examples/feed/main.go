@@ -22,7 +22,9 @@
 //
 // COPY gives the share of text the two copies have in common (the larger of
 // their Jaccard similarity and containment), SAME the similarity of the
-// story to the story it is closest to in the cluster it joined.
+// story to the story it is closest to in the cluster it joined. A story that
+// shows clusters to be fragments of one story is followed by a MERGE line
+// naming the clusters merged into the one it joined.
 package main
 
 import (
@@ -204,6 +206,7 @@ const batch = 512
 type tally struct {
 	stories, rejected      int
 	clusters, copies, same int
+	merged                 int // clusters merged into others
 	events                 int
 	day                    string // of the last event printed
 	baseHeap               uint64 // heap in use before the replay
@@ -258,6 +261,7 @@ func (t *tally) record(w io.Writer, s dedup.Story, r dedup.Result, maxEvents int
 		t.copies++
 	case dedup.SameStory:
 		t.same++
+		t.merged += len(r.Merged)
 	}
 	t.events++
 	if maxEvents >= 0 && t.events > maxEvents {
@@ -281,6 +285,9 @@ func (t *tally) record(w io.Writer, s dedup.Story, r dedup.Result, maxEvents int
 		return
 	}
 	fmt.Fprintf(w, "%s SAME  id %s as id %s, similarity %.2f%s\n", clock, s.ID, other, matchScore(r), title)
+	if len(r.Merged) > 0 {
+		fmt.Fprintf(w, "      MERGE cluster %s into cluster %s: id %s is the same story as each\n", strings.Join(r.Merged, ", "), r.Cluster, s.ID)
+	}
 }
 
 // matchScore is the similarity to the closest member of the cluster joined.
@@ -340,7 +347,7 @@ func summary(w io.Writer, d *dedup.Detector, path string, c corpus, t tally, ela
 	if n := len(c.stories); n > 0 {
 		fmt.Fprintf(w, "  dates        %s to %s, window %s\n", c.stories[0].Time.UTC().Format("2006-01-02 15:04"), c.stories[n-1].Time.UTC().Format("2006-01-02 15:04"), window)
 	}
-	fmt.Fprintf(w, "  clusters     %d seen, %d live at the end holding %d stories\n", t.clusters, len(d.Clusters()), d.Len())
+	fmt.Fprintf(w, "  clusters     %d seen, %d merged into others, %d live at the end holding %d stories\n", t.clusters, t.merged, len(d.Clusters()), d.Len())
 	fmt.Fprintf(w, "  copies       %d\n", t.copies)
 	fmt.Fprintf(w, "  same story   %d\n", t.same)
 	grown := int64(heap) - int64(t.baseHeap)

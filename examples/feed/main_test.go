@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/newsdup/newsdup/dedup"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -87,7 +89,7 @@ func TestFeed(t *testing.T) {
 		"stories      6 replayed in",
 		"skipped      1 without text, 1 undated",
 		"dates        2024-02-05 09:00 to 2024-02-06 09:00, window 72h0m0s",
-		"clusters     4 seen, 4 live at the end holding 6 stories",
+		"clusters     4 seen, 0 merged into others, 4 live at the end holding 6 stories",
 		"copies       1\n",
 		"same story   1\n",
 		"MiB heap in use",
@@ -207,4 +209,15 @@ func TestFeedReuters(t *testing.T) {
 	assert.Equal(t, "19040", m[1], "21,578 stories less 2,535 without text and 3 undated")
 	assert.Contains(t, out, "2535 without text, 3 undated")
 	assert.Regexp(t, `copies       [1-9]\d*\n`, out)
+}
+
+// A story that merges clusters says so on a line of its own, and the
+// summary counts the clusters merged.
+func TestFeedMergeEvent(t *testing.T) {
+	var w bytes.Buffer
+	var tl tally
+	s := dedup.Story{ID: "e", Time: time.Date(2024, 2, 6, 8, 15, 0, 0, time.UTC)}
+	tl.record(&w, s, dedup.Result{ID: "e", Cluster: "a", Kind: dedup.SameStory, Score: 0.5, Merged: []string{"c", "d"}}, 10)
+	assert.Equal(t, "== 2024-02-06\n08:15 SAME  id e as id a, similarity 0.50\n      MERGE cluster c, d into cluster a: id e is the same story as each\n", w.String())
+	assert.Equal(t, 2, tl.merged)
 }
