@@ -39,6 +39,7 @@ type options struct {
 	verbose     bool
 	verboseMax  int
 	minECBF1    float64
+	minGVCF1    float64
 	minPertF1   float64
 	minBatchF1  float64 // floor of the batch copy-link pairwise F1 of the shuffled perturbation set
 	checkSeeds  bool
@@ -105,9 +106,9 @@ standard output), one JSON line per story, and exits.
 Every data set is also judged in batch mode (dedup.Batch): the answers of
 the whole collection, the same whatever its order.
 
-Exit status: 0 on success, 1 when a floor (-min-ecb-f1, -min-perturb-f1,
--min-batch-copy-f1, -check-seeds) is not met, a data set a floor needs is missing, or data cannot
-be read; 2 for bad flags.
+Exit status: 0 on success, 1 when a floor (-min-ecb-f1, -min-gvc-f1,
+-min-perturb-f1, -min-batch-copy-f1, -check-seeds) is not met, a data set a
+floor needs is missing, or data cannot be read; 2 for bad flags.
 
 Flags:
 `
@@ -140,6 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.verbose, "v", false, "after the table, print diagnostics: the copies missed by perturbation, the false merges of the perturbation set, and the predicted clusters that mix gold clusters for the other data sets")
 	fs.IntVar(&o.verboseMax, "v-max", 15, "most examples listed per diagnostic with -v")
 	fs.Float64Var(&o.minECBF1, "min-ecb-f1", 0, "floor for CI: fail (exit 1) when the B-cubed F1 of ECB+, the mean over the shuffled orders, is below this; 0 means no floor")
+	fs.Float64Var(&o.minGVCF1, "min-gvc-f1", 0, "floor for CI: fail (exit 1) when the B-cubed F1 of GVC, streamed in date order, is below this; 0 means no floor")
 	fs.Float64Var(&o.minPertF1, "min-perturb-f1", 0, "floor for CI: fail (exit 1) when the pairwise F1 of the perturbation set is below this; 0 means no floor")
 	fs.Float64Var(&o.minBatchF1, "min-batch-copy-f1", 0, "floor for CI: fail (exit 1) when the pairwise F1 of the copy links that batch mode finds in the shuffled perturbation set is below this; 0 means no floor")
 	fs.BoolVar(&o.checkSeeds, "check-seeds", false, "fail (exit 1) unless the two seed stories end in one cluster that no ECB+ article joined")
@@ -178,6 +180,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	positive("max-copies", float64(o.maxCopies))
 	positive("v-max", float64(o.verboseMax))
 	unit("min-ecb-f1", o.minECBF1)
+	unit("min-gvc-f1", o.minGVCF1)
 	unit("min-perturb-f1", o.minPertF1)
 	unit("min-batch-copy-f1", o.minBatchF1)
 	if o.orders < 0 {
@@ -193,6 +196,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.minECBF1 > 0 && !o.want(setECB) {
 		errs = append(errs, errors.New("-min-ecb-f1 needs the ecb data set, which -only leaves out"))
+	}
+	if o.minGVCF1 > 0 && !o.want(setGVC) {
+		errs = append(errs, errors.New("-min-gvc-f1 needs the gvc data set, which -only leaves out"))
 	}
 	if o.minPertF1 > 0 && !o.want(setPerturb) {
 		errs = append(errs, errors.New("-min-perturb-f1 needs the perturb data set, which -only leaves out"))

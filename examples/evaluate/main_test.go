@@ -81,6 +81,8 @@ func TestBadFlags(t *testing.T) {
 		{"negative floor", []string{"-min-perturb-f1", "-0.1"}, "-min-perturb-f1 must be between 0 and 1"},
 		{"unknown data set", []string{"-only", "ecb,news"}, `unknown data set "news"`},
 		{"floor on a data set left out", []string{"-only", "perturb", "-min-ecb-f1", "0.5"}, "-min-ecb-f1 needs the ecb data set"},
+		{"GVC floor on GVC left out", []string{"-only", "ecb", "-min-gvc-f1", "0.5"}, "-min-gvc-f1 needs the gvc data set"},
+		{"GVC floor above 1", []string{"-min-gvc-f1", "2"}, "-min-gvc-f1 must be between 0 and 1"},
 		{"seeds check left out", []string{"-only", "ecb", "-check-seeds"}, "-check-seeds needs the seeds data set"},
 		{"ECB+ floor without shuffled orders", []string{"-orders", "0", "-min-ecb-f1", "0.5"}, "-orders must be above 0"},
 		{"negative orders", []string{"-orders", "-1"}, "-orders must not be negative"},
@@ -308,4 +310,34 @@ func TestWithSeeds(t *testing.T) {
 		assert.Equal(t, 1, c.joined)
 	}
 	assert.Greater(t, len(spots), 20, "positions vary with the seed")
+}
+
+// GVC end to end: date order and batch mode, the mean with ECB+ left out
+// (it needs both sets), and the floor.
+func TestGVCEndToEnd(t *testing.T) {
+	path := dataPath("", gvcEnv, gvcRel)
+	if !exists(path) {
+		t.Skipf("GVC not found (%q): set %s to the path of gvc/articles.jsonl", path, gvcEnv)
+	}
+	args := []string{"-only", "gvc", "-gvc", path}
+	code, out, stderr := runCmd(t, args...)
+	require.Equal(t, exitOK, code, stderr)
+	rows := parseTable(t, out)
+	streamed, ok := rows["GVC, date order"]
+	require.True(t, ok, out)
+	assert.Equal(t, 510, streamed.stories)
+	assert.Equal(t, 241, streamed.gold)
+	_, ok = rows["GVC, batch"]
+	require.True(t, ok, out)
+	assert.NotContains(t, out, "Mean B³ F1")
+	// Incidents of one kind told apart by place and date: a detector that
+	// put every shooting in one cluster, or each report alone, would score
+	// far below this.
+	assert.Greater(t, streamed.bF1, 0.8)
+
+	code, _, stderr = runCmd(t, append(args, "-min-gvc-f1", fmt.Sprint(streamed.bF1+0.001))...)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr, "floor failed: GVC B-cubed F1 (date order, streamed) is")
+	code, _, stderr = runCmd(t, append(args, "-min-gvc-f1", fmt.Sprint(streamed.bF1-0.001))...)
+	assert.Equal(t, exitOK, code, stderr)
 }
