@@ -168,3 +168,25 @@ func TestLogEntryMergedRoundTrip(t *testing.T) {
 	require.NoError(t, out.decode(in.encode()))
 	assert.Equal(t, in, out)
 }
+
+// A merged cluster keeps the summaries of both fragments: more than
+// summaryStories stories that left the window can count in it, and its
+// snapshot loads.
+func TestSnapshotOfMergedSummaries(t *testing.T) {
+	d := newDetector(t, Config{})
+	for _, s := range fragmentFeed() {
+		_, err := d.Add(s)
+		require.NoError(t, err)
+	}
+	require.Len(t, d.st.clusters, 1)
+	for _, cl := range d.st.clusters {
+		cl.kept = summaryStories + 2 // as fragments whose first stories had left would have (of 12)
+	}
+	var buf strings.Builder
+	require.NoError(t, d.Save(&buf))
+	e, err := Load(strings.NewReader(buf.String()), Config{Clock: fixedClock})
+	require.NoError(t, err)
+	for _, cl := range e.st.clusters {
+		assert.Equal(t, summaryStories+2, cl.kept)
+	}
+}

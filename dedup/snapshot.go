@@ -31,7 +31,8 @@ import (
 //	        first), dated stories taken in, the workers of a shared log
 //	        (count, then id, latest time, count when last seen)
 //	clusters: count, then per cluster key (uvarint), id (string), first,
-//	          last (times), stories kept (uvarint: see summaryStories),
+//	          last (times), stories kept (uvarint: see summaryStories;
+//	          up to that many for each fragment merged into the cluster),
 //	          centroid (vectors, removals, squared length as
 //	          uint64 bits, sorted terms and their float64 sums as uint64
 //	          bits), indexed terms (sorted), years
@@ -273,7 +274,9 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		k := dec.Uvarint()
 		id := dec.String("cluster id", MaxIDBytes)
 		first, last := dec.Time(), dec.Time()
-		kept := dec.Count("stories kept", summaryStories)
+		// Up to summaryStories for each fragment merged into the cluster,
+		// and never more than the vectors summed in its centroid.
+		kept := dec.Count("stories kept", maxSnapshotCount)
 		var cs cluster.CentroidState
 		cs.N = dec.Count("cluster vectors", maxSnapshotCount)
 		cs.Removals = dec.Count("cluster removals", maxSnapshotCount)
@@ -303,6 +306,10 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		}
 		if k == 0 || id == "" || k > seq || st.clusters[k] != nil || cs.N == 0 {
 			dec.Fail("cluster %q: bad key %d or no vectors", id, k)
+			break
+		}
+		if kept > cs.N {
+			dec.Fail("cluster %q: %d stories kept of %d summed", id, kept, cs.N)
 			break
 		}
 		cl := st.newCluster(k, id)
