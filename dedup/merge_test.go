@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,4 +191,52 @@ func TestSnapshotOfMergedSummaries(t *testing.T) {
 	for _, cl := range e.st.clusters {
 		assert.Equal(t, summaryStories+2, cl.kept)
 	}
+}
+
+// Over ECB+, where fragments of one event merge several times, what the
+// state keeps of its clusters stays true to what they hold, and the merged
+// clusters come back from a snapshot.
+func TestMergesOverECB(t *testing.T) {
+	stories := readJSONL(t, dataset(t, "NEWSDUP_ECBPLUS", filepath.Join("ecbplus", "articles.jsonl")))
+	d := newDetector(t, Config{})
+	merges := 0
+	for _, s := range stories {
+		r, err := d.Add(s.Story)
+		require.NoError(t, err)
+		merges += len(r.Merged)
+	}
+	assert.Greater(t, merges, 0)
+	checkClusterSums(t, d.st)
+	var buf strings.Builder
+	require.NoError(t, d.Save(&buf))
+	e, err := Load(strings.NewReader(buf.String()), Config{Clock: fixedClock})
+	require.NoError(t, err)
+	assert.Equal(t, d.Clusters(), e.Clusters())
+	checkClusterSums(t, e.st)
+}
+
+// A year of Reuters in date order: clusters leave the window, wait for the
+// story horizon as summaries, merge and are dropped, and what the state
+// keeps of them stays true to what they hold.
+func TestMergesOverReuters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads Reuters-21578")
+	}
+	var dated []Story
+	for _, s := range readJSONL(t, dataset(t, "NEWSDUP_REUTERS", "reuters21578/articles.jsonl")) {
+		if !s.Time.IsZero() && len(strings.Fields(s.Text)) >= 20 {
+			dated = append(dated, s.Story)
+		}
+	}
+	slices.SortStableFunc(dated, func(a, b Story) int { return a.Time.Compare(b.Time) })
+	d := newDetector(t, Config{})
+	merges := 0
+	for _, s := range dated {
+		r, err := d.Add(s)
+		require.NoError(t, err)
+		merges += len(r.Merged)
+	}
+	t.Logf("%d stories, %d clusters merged into others, %d held at the end", len(dated), merges, d.Len())
+	assert.Less(t, d.Len(), len(dated)/2, "stories left the window")
+	checkClusterSums(t, d.st)
 }
