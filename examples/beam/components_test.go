@@ -213,3 +213,15 @@ func TestStarRounds(t *testing.T) {
 		}
 	}
 }
+
+// A story link joins the story's copy cluster to the one it joined and to
+// the copy clusters of the clusters it merged, so their components are one.
+func TestStoryEdgesOfMerges(t *testing.T) {
+	var got [][2]string
+	emit := func(a, b string) { got = append(got, [2]string{a, b}) }
+	storyEdgeFn(StoryLink{From: "k5", FromLabel: "k5", ToLabel: "k1", Merged: []string{"k3", "k5"}}, emit)
+	assert.Equal(t, [][2]string{{"k5", "k1"}, {"k5", "k3"}}, got)
+	got = nil
+	storyEdgeFn(StoryLink{From: "k2", FromLabel: "k1", ToLabel: "k1"}, emit)
+	assert.Empty(t, got, "a copy cluster is not its own neighbour")
+}

@@ -111,10 +111,16 @@ func buildPipeline(s beam.Scope, o Settings, files []FileRef) {
 // copyEdgeFn is the graph edge of a copy link.
 func copyEdgeFn(l CopyLink, emit func(string, string)) { emit(l.A, l.B) }
 
-// storyEdgeFn is the edge between copy clusters of a story link.
+// storyEdgeFn is the edge between copy clusters of a story link, and those
+// to the copy clusters of the clusters it merged.
 func storyEdgeFn(l StoryLink, emit func(string, string)) {
 	if l.FromLabel != l.ToLabel {
 		emit(l.FromLabel, l.ToLabel)
+	}
+	for _, m := range l.Merged {
+		if m != l.FromLabel {
+			emit(l.FromLabel, m)
+		}
 	}
 }
 

@@ -19,13 +19,17 @@ type CopyLink struct {
 // the similarity to the cluster it joined, MatchScore that to To. Listed
 // says that To is the detector's best match; when the cluster joined had
 // no story left in the detector's window, To is the story that founded it,
-// and the verdict lists no match, as the detector's does.
+// and the verdict lists no match, as the detector's does. Merged are the
+// copy clusters of the stories that founded the clusters From merged into
+// the one it joined (dedup.Result.Merged), founders the shard holds: the
+// same story, as the cluster command's merges have it.
 type StoryLink struct {
 	From, To           string
 	FromLabel, ToLabel string
 	Copy               bool // the story tier took From for a copy of To
 	Listed             bool
 	Score, MatchScore  float64
+	Merged             []string
 }
 
 // LabelledDoc is a story with its copy cluster, named by its least key.
@@ -166,6 +170,11 @@ func (r *detectorRules) stories(docs []LabelledDoc, home []bool) ([]StoryLink, e
 			l.To, l.ToLabel = key, labels[res.Cluster]
 		}
 		l.FromLabel = docs[i].Label
+		for _, c := range res.Merged {
+			if label, ok := labels[c]; ok {
+				l.Merged = append(l.Merged, label)
+			}
+		}
 		out = append(out, l)
 	}
 	return out, nil

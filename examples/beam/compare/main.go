@@ -45,6 +45,7 @@ type verdict struct {
 		ID   string `json:"id"`
 		Kind string `json:"kind"`
 	} `json:"matches"`
+	Merged []string `json:"merged"`
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -96,6 +97,20 @@ func readVerdicts(path string) (map[string]verdict, error) {
 		out[v.ID] = v
 		return nil
 	})
+	// A line whose story merged clusters into its own moves their stories,
+	// on lines before or after it, to its cluster.
+	into := make(map[string]string)
+	for _, v := range out {
+		for _, m := range v.Merged {
+			into[m] = v.Cluster
+		}
+	}
+	for id, v := range out {
+		for n := 0; into[v.Cluster] != "" && n <= len(into); n++ {
+			v.Cluster = into[v.Cluster]
+		}
+		out[id] = v
+	}
 	return out, err
 }
 

@@ -61,3 +61,24 @@ func TestReport(t *testing.T) {
 	require.Equal(t, 0, run([]string{"-order", in}, &out, &errs), errs.String())
 	assert.Equal(t, `{"id":"z","date":"2023-12-31T23:00:00Z"}`+"\n"+`{"id":"a","date":"2024-01-02"}`+"\n"+`{"id":"b","date":"2024-01-02"}`+"\n"+`{"id":"u"}`+"\n"+"not json\n", out.String())
 }
+
+// A run whose lines merge clusters counts their stories, before and after
+// the merge, in the cluster they were merged into.
+func TestReadVerdictsFollowsMerges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v.jsonl")
+	lines := `{"id":"a","cluster":"a","kind":"new","matches":[]}
+{"id":"b","cluster":"b","kind":"new","matches":[]}
+{"id":"c","cluster":"c","kind":"new","matches":[]}
+{"id":"d","cluster":"c","kind":"same_story","matches":[],"merged":["b"]}
+{"id":"e","cluster":"a","kind":"same_story","matches":[],"merged":["c"]}
+{"id":"f","cluster":"f","kind":"new","matches":[]}
+`
+	require.NoError(t, os.WriteFile(path, []byte(lines), 0o644))
+	v, err := readVerdicts(path)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for id, x := range v {
+		got[id] = x.Cluster
+	}
+	assert.Equal(t, map[string]string{"a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "f": "f"}, got)
+}
