@@ -115,7 +115,9 @@
 // original, and the false merges (predicted clusters holding stories of
 // several gold clusters), with the number of wrong joins made by each tier;
 // for the other data sets, the predicted clusters that mix gold clusters,
-// with the gold labels inside each.
+// with the gold labels inside each; and for every pass, the gold clusters
+// split over several predicted clusters (events told in fragments), with
+// the predicted clusters inside each and the days the event's stories span.
 //
 // # Floors and exit status
 //

@@ -138,7 +138,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxCopies, "max-copies", defaultMaxCopies, "most copies of one original; each gets 1 to this many")
 	fs.StringVar(&o.genPath, "gen", "", "write the perturbation set to `file` as JSON Lines (id, title, text, date, source, cluster, role, original, perturbations) and exit; - writes to standard output")
 
-	fs.BoolVar(&o.verbose, "v", false, "after the table, print diagnostics: the copies missed by perturbation, the false merges of the perturbation set, and the predicted clusters that mix gold clusters for the other data sets")
+	fs.BoolVar(&o.verbose, "v", false, "after the table, print diagnostics: the copies missed by perturbation, the false merges of the perturbation set, and for every pass the predicted clusters that mix gold clusters and the gold clusters split over several predicted ones")
 	fs.IntVar(&o.verboseMax, "v-max", 15, "most examples listed per diagnostic with -v")
 	fs.Float64Var(&o.minECBF1, "min-ecb-f1", 0, "floor for CI: fail (exit 1) when the B-cubed F1 of ECB+, the mean over the shuffled orders, is below this; 0 means no floor")
 	fs.Float64Var(&o.minGVCF1, "min-gvc-f1", 0, "floor for CI: fail (exit 1) when the B-cubed F1 of GVC, streamed in date order, is below this; 0 means no floor")

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsdup/newsdup/dedup"
 	"github.com/stretchr/testify/assert"
@@ -221,4 +222,23 @@ func TestRelabelFollowsMerges(t *testing.T) {
 	}
 	relabel(pred, results)
 	assert.Equal(t, []string{"a", "a", "a", "a", "a", "f"}, pred)
+}
+
+// With -v, a gold cluster split over several predicted clusters is listed
+// with the predicted clusters inside it, largest first, and the days its
+// stories span.
+func TestSplitEvents(t *testing.T) {
+	day := func(d int) dedup.Story {
+		return dedup.Story{Time: time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC)}
+	}
+	l := labelled{
+		stories: []dedup.Story{day(1), day(2), day(9), day(3), day(4)},
+		gold:    []string{"e1", "e1", "e1", "e2", "e2"},
+	}
+	out := outcome{pred: []string{"a", "a", "b", "c", "c"}}
+	out.scores.Gold = 2
+	e := &evaluation{opts: options{verboseMax: 5}}
+	var w strings.Builder
+	e.splitEvents(&w, "set", l, out)
+	assert.Equal(t, "### set: 1 of 2 gold clusters split over several predicted clusters\n\n- event e1 (3 stories, over 8 days): a ×2, b ×1\n", w.String())
 }

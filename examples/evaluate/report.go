@@ -169,7 +169,7 @@ func (e *evaluation) ecbRows(ecb labelled) error {
 	}
 	e.progress(name, out)
 	e.rows = append(e.rows, newRow(name, out))
-	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, ecb, out) })
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, ecb, out) }, func(w io.Writer) { e.splitEvents(w, name, ecb, out) })
 	if e.opts.orders == 0 {
 		return nil
 	}
@@ -220,7 +220,7 @@ func (e *evaluation) seedRow(ecb labelled, dir string) error {
 	}
 	e.notes = append(e.notes, fmt.Sprintf("Seed stories (agency story at position %d, rewrite at %d, of %d; seed %d): in one cluster: %s; ECB+ articles in their cluster: %d (must be 0).",
 		e.seeds.positions[0], e.seeds.positions[1], len(l.stories), e.opts.seed, together, e.seeds.joined))
-	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) })
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) }, func(w io.Writer) { e.splitEvents(w, name, l, out) })
 	return nil
 }
 
@@ -232,7 +232,7 @@ func (e *evaluation) batchRow(name string, l labelled) error {
 	}
 	e.progress(name, out)
 	e.rows = append(e.rows, newRow(name, out))
-	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) })
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) }, func(w io.Writer) { e.splitEvents(w, name, l, out) })
 	return nil
 }
 
@@ -315,7 +315,7 @@ func (e *evaluation) gvcRows(path string) error {
 	}
 	e.progress(name, out)
 	e.rows = append(e.rows, newRow(name, out))
-	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) })
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) }, func(w io.Writer) { e.splitEvents(w, name, l, out) })
 	if err := e.batchRow("GVC, batch", l); err != nil {
 		return err
 	}
@@ -337,7 +337,7 @@ func (e *evaluation) fileRow(path string) error {
 	}
 	e.progress(name, out)
 	e.rows = append(e.rows, newRow(name, out))
-	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) })
+	e.diags = append(e.diags, func(w io.Writer) { e.mixedClusters(w, name, l, out) }, func(w io.Writer) { e.splitEvents(w, name, l, out) })
 	return nil
 }
 
@@ -455,6 +455,42 @@ func (e *evaluation) mixedClusters(w io.Writer, name string, l labelled, out out
 			parts[k] = fmt.Sprintf("%s ×%d", c.label, c.n)
 		}
 		fmt.Fprintf(w, "- cluster %s (%d stories): %s\n", m.cluster, len(m.members), strings.Join(parts, ", "))
+	}
+}
+
+// splitEvents writes the gold clusters of a pass that the detector split
+// over several predicted clusters, with the predicted clusters inside each
+// and, for dated stories, the days the event's stories span.
+func (e *evaluation) splitEvents(w io.Writer, name string, l labelled, out outcome) {
+	ss := mixedClusters(out.pred, l.gold) // gold clusters holding several predicted ones
+	fmt.Fprintf(w, "### %s: %d of %d gold clusters split over several predicted clusters\n\n", name, len(ss), out.scores.Gold)
+	for i, m := range ss {
+		if i == e.opts.verboseMax {
+			fmt.Fprintf(w, "- ... and %d more (-v-max)\n", len(ss)-i)
+			break
+		}
+		parts := make([]string, len(m.labels))
+		for k, c := range m.labels {
+			parts[k] = fmt.Sprintf("%s ×%d", c.label, c.n)
+		}
+		span := ""
+		var first, last time.Time
+		for _, k := range m.members {
+			t := l.stories[k].Time
+			if t.IsZero() {
+				continue
+			}
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+			if t.After(last) {
+				last = t
+			}
+		}
+		if !first.IsZero() {
+			span = fmt.Sprintf(", over %.0f days", last.Sub(first).Hours()/24)
+		}
+		fmt.Fprintf(w, "- event %s (%d stories%s): %s\n", m.cluster, len(m.members), span, strings.Join(parts, ", "))
 	}
 }
 
