@@ -149,11 +149,11 @@ type Result struct {
 	Boilerplate []Span
 	// Merged are the ids of the clusters that this story showed to be the
 	// same story as Cluster, and that were merged into it when the story
-	// was added (after Query: would be), in order of id. Their stories now
-	// belong to Cluster, which is the oldest of them: a pipeline that
-	// stored cluster ids relabels the stories of these clusters with
-	// Cluster. Clusters merge only when they agree with each other as
-	// wholes, never through one story alone (see the package
+	// was added (after Query: would be), in the order they started. Their
+	// stories now belong to Cluster, which is the oldest of them: a
+	// pipeline that stored cluster ids relabels the stories of these
+	// clusters with Cluster. Clusters merge only when they agree with each
+	// other as wholes, never through one story alone (see the package
 	// documentation).
 	Merged []string
 	// Late reports a story that came after stories published within
