@@ -18,6 +18,8 @@ func TestLogEntryRoundTrip(t *testing.T) {
 		{op: opRemove, nonce: 4, story: Story{ID: "a"}},
 		{op: opJoin, nonce: 5, source: 77},
 		{op: opAdd, nonce: 6, story: Story{ID: "d", Text: "t"}, kind: New, source: 77},
+		{op: opAdd, nonce: 7, story: Story{ID: "e", Text: "t"}, kind: SameStory, clusterKey: 3, clusterID: "c",
+			merged: []uint64{5, 1 << 40}, source: 2},
 	}
 	for _, want := range entries {
 		var got logEntry
@@ -46,6 +48,7 @@ func TestLogEntryRejectsDamage(t *testing.T) {
 func FuzzLogEntry(f *testing.F) {
 	f.Add((&logEntry{op: opAdd, nonce: 1, story: Story{ID: "a", Text: "t", Time: time.Unix(1, 0)}}).encode())
 	f.Add((&logEntry{op: opAdd, nonce: 2, story: Story{ID: "b", Text: "t"}, kind: SameStory, clusterKey: 1, clusterID: "a"}).encode())
+	f.Add((&logEntry{op: opAdd, nonce: 4, story: Story{ID: "c", Text: "t"}, kind: SameStory, clusterKey: 1, clusterID: "a", merged: []uint64{2, 3}}).encode())
 	f.Add((&logEntry{op: opRemove, nonce: 3, story: Story{ID: "a"}}).encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var l logEntry

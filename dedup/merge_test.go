@@ -163,14 +163,6 @@ func TestFragmentsMergeInSharedLog(t *testing.T) {
 	assert.Equal(t, want.Clusters(), c.Clusters())
 }
 
-func TestLogEntryMergedRoundTrip(t *testing.T) {
-	in := logEntry{op: opAdd, nonce: 9, story: Story{ID: "s", Text: "t"}, kind: SameStory,
-		clusterKey: 3, clusterID: "c", merged: []uint64{5, 1 << 40}, source: 2}
-	var out logEntry
-	require.NoError(t, out.decode(in.encode()))
-	assert.Equal(t, in, out)
-}
-
 // A merged cluster keeps the summaries of both fragments: more than
 // summaryStories stories that left the window can count in it, and its
 // snapshot loads.
