@@ -1,7 +1,9 @@
 package dedup
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/newsdup/newsdup/shingle"
@@ -39,6 +41,13 @@ func TestPackedArrays(t *testing.T) {
 			terms: u64(nt), weights: make([]uint16, nt), lines: u64(n()), shingles: u32(n()),
 			ids: u32(n()), offsets: make([]byte, n()), numbers: u32(n()),
 		}
+		// Most trials have words that are terms of the vector, as a
+		// story's are; the others keep their ids whole.
+		if nt > 0 && rng.IntN(4) > 0 {
+			for i := range a.ids {
+				a.ids[i] = uint32(a.terms[rng.IntN(nt)])
+			}
+		}
 		for i := range a.weights {
 			a.weights[i] = uint16(rng.Uint32())
 		}
@@ -49,7 +58,11 @@ func TestPackedArrays(t *testing.T) {
 			a.quotes = append(a.quotes, shingle.Span{Start: rng.IntN(1000), End: 1000 + rng.IntN(1000)})
 		}
 		r := &storyRec{arrays: pack(a)}
-		require.Len(t, r.arrays.data, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.ids)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+7)/8, "trial %d: one allocation, sized to fit", trial)
+		ids := 4 * len(a.ids) // whole
+		if r.arrays.idWidth > 0 {
+			ids = len(a.ids) // as term indexes, one byte each
+		}
+		require.Len(t, r.arrays.data, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: one allocation, sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.shingles), nonNil(r.shingles()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -60,9 +73,70 @@ func TestPackedArrays(t *testing.T) {
 		assert.Equal(t, nonNil(a.terms), nonNil(v.terms), "trial %d", trial)
 		assert.Equal(t, nonNil(a.weights), nonNil(v.weights), "trial %d", trial)
 		// The views are capped: appending to one never writes into the next.
-		if ids := r.ids(); len(ids) > 0 {
-			assert.Equal(t, len(ids), cap(ids))
+		if numbers := r.numbers(); len(numbers) > 0 {
+			assert.Equal(t, len(numbers), cap(numbers))
 		}
+	}
+}
+
+// A story's words are kept as indexes into its terms, one byte each for up
+// to 256 terms and two beyond, whatever the gaps between the terms and
+// when two terms share a word id; words that are not all terms keep their
+// ids whole, and so do the words of a vector too long to index.
+func TestPackedWordIndexes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	terms := func(n int) []uint64 {
+		s := make([]uint64, n)
+		for i := range s {
+			s[i] = rng.Uint64()
+		}
+		slices.Sort(s)
+		return s
+	}
+	idsOf := func(terms []uint64, n int) []uint32 {
+		ids := make([]uint32, n)
+		for i := range ids {
+			ids[i] = uint32(terms[rng.IntN(len(terms))])
+		}
+		return ids
+	}
+	many := terms(300)
+	one := terms(1)
+	gaps := []uint64{0, 1, 1 << 32, 1<<32 | 1, math.MaxUint64 - 1, math.MaxUint64}
+	shared := []uint64{7, 1<<32 | 7, 2<<32 | 9} // the first two share word id 7
+	huge := make([]uint64, 1<<16+1)
+	for i := range huge {
+		huge[i] = uint64(i)
+	}
+	for _, c := range []struct {
+		name  string
+		terms []uint64
+		ids   []uint32
+		width uint8
+	}{
+		{"no words", many, nil, 0},
+		{"no terms", nil, []uint32{1, 2}, 0},
+		{"one term, one word", one, []uint32{uint32(one[0])}, 1},
+		{"one term, words", one, idsOf(one, 50), 1},
+		{"the last of 256 terms", many[:256], []uint32{uint32(many[255]), uint32(many[0])}, 1},
+		{"257 terms", many[:257], []uint32{uint32(many[256]), uint32(many[0])}, 2},
+		{"300 terms", many, idsOf(many, 1000), 2},
+		{"large gaps between terms", gaps, []uint32{0, 1, 0, math.MaxUint32 - 1, math.MaxUint32, 1}, 1},
+		{"terms sharing an id", shared, []uint32{7, 9, 7}, 1},
+		{"a word that is no term", many, append(idsOf(many, 20), 12345), 0},
+		{"too many terms", huge, []uint32{0, 1 << 16}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := recordArrays{terms: c.terms, weights: make([]uint16, len(c.terms)), ids: c.ids,
+				numbers: []uint32{3, 4}, quotes: []shingle.Span{{Start: 1, End: 2}}}
+			r := &storyRec{arrays: pack(a)}
+			assert.Equal(t, c.width, r.arrays.idWidth)
+			assert.Equal(t, nonNil(c.ids), nonNil(r.ids()))
+			assert.Equal(t, append([]uint32{9}, c.ids...), r.appendIDs([]uint32{9}))
+			assert.Equal(t, nonNil(c.terms), nonNil(r.vec().terms))
+			assert.Equal(t, []uint32{3, 4}, r.numbers())
+			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
+		})
 	}
 }
 
