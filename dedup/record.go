@@ -47,8 +47,42 @@ type packedArrays struct {
 	idWidth                              uint8 // bytes of a word's term index; 0: the ids are kept whole
 }
 
-// pack returns the packed form of a.
-func pack(a recordArrays) packedArrays {
+// recordSlab hands out the storage of packed arrays from chunks of
+// slabWords words, one record after the other, rather than one allocation
+// a record: the records do not share the allocator's size classes with the
+// short-lived slices of deciding a story, whose spans a record would keep
+// in use after they are freed, nor lose their size rounded up to a size
+// class. A chunk is freed once none of its records is held: records leave
+// in about the order they came (the window's), so the chunks empty in
+// order too, and a chunk holds a few dozen records. Records over
+// slabLargest words have an allocation of their own. The zero recordSlab
+// is ready to use; it is not safe for concurrent use.
+type recordSlab struct {
+	free []uint64 // the rest of the current chunk
+}
+
+const (
+	slabWords   = 4096 // 32 KiB
+	slabLargest = slabWords / 8
+)
+
+// alloc returns n zeroed words, capped.
+func (s *recordSlab) alloc(n int) []uint64 {
+	switch {
+	case n == 0:
+		return nil
+	case s == nil || n > slabLargest:
+		return make([]uint64, n)
+	case n > len(s.free):
+		s.free = make([]uint64, slabWords)
+	}
+	d := s.free[:n:n]
+	s.free = s.free[n:]
+	return d
+}
+
+// pack returns the packed form of a, stored in s (alone when s is nil).
+func (s *recordSlab) pack(a recordArrays) packedArrays {
 	p := packedArrays{
 		terms: uint32(len(a.terms)), lines: uint32(len(a.lines)), shingles: uint32(len(a.shingles)),
 		ids: uint32(len(a.ids)), numbers: uint32(len(a.numbers)), quotes: uint32(len(a.quotes)),
@@ -61,8 +95,7 @@ func pack(a recordArrays) packedArrays {
 			p.idWidth = 2
 		}
 	}
-	size := p.bytesEnd()
-	p.data = make([]uint64, (size+7)/8)
+	p.data = s.alloc((p.bytesEnd() + 7) / 8)
 	copy(p.data, a.terms)
 	copy(p.data[len(a.terms):], a.lines)
 	u32 := p.u32()

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/newsdup/newsdup/shingle"
 	"github.com/stretchr/testify/assert"
@@ -12,7 +13,8 @@ import (
 )
 
 // Packed arrays read back as they were given, whatever sections are empty
-// and whatever their lengths (so whatever the alignment of each section).
+// and whatever their lengths (so whatever the alignment of each section),
+// once the records packed after them in the same slab are packed too.
 func TestPackedArrays(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	u64 := func(n int) []uint64 {
@@ -29,7 +31,13 @@ func TestPackedArrays(t *testing.T) {
 		}
 		return s
 	}
-	for trial := range 500 {
+	var slab recordSlab
+	type packed struct {
+		a recordArrays
+		r *storyRec
+	}
+	var all []packed
+	for range 500 {
 		n := func() int {
 			if rng.IntN(4) == 0 {
 				return 0
@@ -57,12 +65,15 @@ func TestPackedArrays(t *testing.T) {
 		for range n() {
 			a.quotes = append(a.quotes, shingle.Span{Start: rng.IntN(1000), End: 1000 + rng.IntN(1000)})
 		}
-		r := &storyRec{arrays: pack(a)}
+		all = append(all, packed{a, &storyRec{arrays: slab.pack(a)}})
+	}
+	for trial, p := range all {
+		a, r, nt := p.a, p.r, len(p.a.terms)
 		ids := 4 * len(a.ids) // whole
 		if r.arrays.idWidth > 0 {
 			ids = len(a.ids) // as term indexes, one byte each
 		}
-		require.Len(t, r.arrays.data, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: one allocation, sized to fit", trial)
+		require.Len(t, r.arrays.data, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.shingles), nonNil(r.shingles()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -129,7 +140,7 @@ func TestPackedWordIndexes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := recordArrays{terms: c.terms, weights: make([]uint16, len(c.terms)), ids: c.ids,
 				numbers: []uint32{3, 4}, quotes: []shingle.Span{{Start: 1, End: 2}}}
-			r := &storyRec{arrays: pack(a)}
+			r := &storyRec{arrays: new(recordSlab).pack(a)}
 			assert.Equal(t, c.width, r.arrays.idWidth)
 			assert.Equal(t, nonNil(c.ids), nonNil(r.ids()))
 			assert.Equal(t, append([]uint32{9}, c.ids...), r.appendIDs([]uint32{9}))
@@ -138,6 +149,40 @@ func TestPackedWordIndexes(t *testing.T) {
 			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
 		})
 	}
+}
+
+// A slab hands out records one after the other from a chunk, each capped,
+// starts a chunk when the rest of the current one is too short, and gives
+// records over slabLargest words an allocation of their own.
+func TestRecordSlab(t *testing.T) {
+	var s recordSlab
+	assert.Nil(t, s.alloc(0))
+	a := s.alloc(3)
+	b := s.alloc(slabLargest)
+	require.Len(t, a, 3)
+	require.Equal(t, 3, cap(a), "capped")
+	require.Len(t, b, slabLargest)
+	assert.Equal(t, unsafe.Pointer(&a[0]), unsafe.Add(unsafe.Pointer(&b[0]), -3*8), "a, then b, in one chunk")
+	_ = append(a, 1)
+	assert.Equal(t, uint64(0), b[0], "appending to a record does not write into the next")
+	assert.Equal(t, slabWords-3-slabLargest, len(s.free))
+
+	alone := s.alloc(slabLargest + 1)
+	require.Len(t, alone, slabLargest+1)
+	assert.Equal(t, slabWords-3-slabLargest, len(s.free), "a large record leaves the chunk alone")
+
+	for len(s.free) >= slabLargest {
+		s.alloc(slabLargest)
+	}
+	rest := len(s.free)
+	c := s.alloc(rest + 1)
+	require.Len(t, c, rest+1)
+	assert.Equal(t, slabWords-rest-1, len(s.free), "a new chunk")
+	for _, x := range c {
+		assert.Zero(t, x)
+	}
+	var none *recordSlab
+	assert.Len(t, none.alloc(5), 5, "a nil slab allocates each record alone")
 }
 
 // nonNil maps a nil slice to an empty one, so that Equal compares contents.

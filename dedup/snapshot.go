@@ -381,7 +381,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		prevSeq = r.seq
 		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
 		a.shingles = copySet(shingles)
-		r.arrays = pack(a)
+		r.arrays = st.slab.pack(a)
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}
 
