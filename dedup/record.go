@@ -10,10 +10,11 @@ import (
 )
 
 // A held story keeps its arrays (term vector, line hashes, copy set, word
-// ids and offsets, figures, quotes) packed into one allocation without
-// pointers: one object for the allocator where there were nine, so less is
-// lost to rounding, nine fewer slice headers in the record, and nothing in
-// it for the garbage collector to scan.
+// ids and offsets, figures, quotes) packed into one run of words without
+// pointers, in a chunk shared with the stories that came before and after
+// it (recordSlab): no object of its own for the allocator where there were
+// nine, one pointer and the lengths in the record where there were nine
+// slice headers, and nothing in it for the garbage collector to scan.
 //
 // Its content words are kept as the index of their term in its term vector,
 // one byte a word when the vector has at most 256 terms, two when it has
@@ -41,8 +42,8 @@ type recordArrays struct {
 // the offsets' bytes and the words' term indexes (idWidth bytes each,
 // little-endian).
 type packedArrays struct {
-	data                                 []uint64
-	terms, lines, shingles, ids, numbers uint32 // lengths
+	data                                 *uint64 // the first of its (bytesEnd()+7)/8 words, nil if none
+	terms, lines, shingles, ids, numbers uint32  // lengths
 	quotes, offsets                      uint32
 	idWidth                              uint8 // bytes of a word's term index; 0: the ids are kept whole
 }
@@ -95,9 +96,9 @@ func (s *recordSlab) pack(a recordArrays) packedArrays {
 			p.idWidth = 2
 		}
 	}
-	p.data = s.alloc((p.bytesEnd() + 7) / 8)
-	copy(p.data, a.terms)
-	copy(p.data[len(a.terms):], a.lines)
+	p.data = unsafe.SliceData(s.alloc((p.bytesEnd() + 7) / 8))
+	copy(p.u64(), a.terms)
+	copy(p.u64()[len(a.terms):], a.lines)
 	u32 := p.u32()
 	n := copy(u32, a.shingles)
 	if p.idWidth == 0 {
@@ -169,12 +170,15 @@ func (p *packedArrays) bytesEnd() int   { return p.indexStart() + int(p.idWidth)
 
 // view returns n values of type T at byte offset off of data, nil when n is
 // 0 (so that no pointer is made past the end of data).
-func view[T any](data []uint64, off, n int) []T {
+func view[T any](data *uint64, off, n int) []T {
 	if n == 0 {
 		return nil
 	}
-	return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), off)), n)
+	return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(data), off)), n)
 }
+
+// u64 returns the terms and lines.
+func (p *packedArrays) u64() []uint64 { return view[uint64](p.data, 0, int(p.terms+p.lines)) }
 
 func (p *packedArrays) u32() []uint32 { return view[uint32](p.data, p.u32Start(), p.u32Len()) }
 
@@ -194,7 +198,7 @@ func (p *packedArrays) indexesView() []byte {
 // be modified.
 
 func (r *storyRec) lines() []uint64 {
-	return r.arrays.data[r.arrays.terms : r.arrays.terms+r.arrays.lines : r.arrays.terms+r.arrays.lines]
+	return r.arrays.u64()[r.arrays.terms:]
 }
 
 func (r *storyRec) shingles() []uint32 {
@@ -212,7 +216,7 @@ func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 	if a.idWidth == 0 {
 		return append(dst, a.u32()[a.shingles:a.shingles+a.ids]...)
 	}
-	terms, b := a.data[:a.terms], a.indexesView()
+	terms, b := a.u64()[:a.terms], a.indexesView()
 	if a.idWidth == 1 {
 		for _, i := range b {
 			dst = append(dst, uint32(terms[i]))
@@ -252,5 +256,5 @@ func (r *storyRec) words() heldWords {
 
 func (r *storyRec) vec() heldVector {
 	a := &r.arrays
-	return heldVector{terms: a.data[:a.terms:a.terms], weights: a.weightsView()}
+	return heldVector{terms: a.u64()[:a.terms:a.terms], weights: a.weightsView()}
 }

@@ -73,7 +73,7 @@ func TestPackedArrays(t *testing.T) {
 		if r.arrays.idWidth > 0 {
 			ids = len(a.ids) // as term indexes, one byte each
 		}
-		require.Len(t, r.arrays.data, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
+		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.shingles), nonNil(r.shingles()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -149,6 +149,12 @@ func TestPackedWordIndexes(t *testing.T) {
 			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
 		})
 	}
+}
+
+// A record's arrays take a pointer and their lengths in the record.
+func TestPackedArraysSize(t *testing.T) {
+	assert.Equal(t, uintptr(40), unsafe.Sizeof(packedArrays{}))
+	assert.Nil(t, new(recordSlab).pack(recordArrays{}).data, "no arrays, no storage")
 }
 
 // A slab hands out records one after the other from a chunk, each capped,
