@@ -1,9 +1,8 @@
 package dedup
 
 import (
-	"cmp"
 	"encoding/binary"
-	"slices"
+	"math/bits"
 	"unsafe"
 
 	"github.com/newsdup/newsdup/shingle"
@@ -132,20 +131,34 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 	if len(ids) == 0 || len(terms) > 1<<16 {
 		return nil, len(ids) == 0
 	}
-	// by holds each term's id in its high 32 bits and its index in its
-	// low ones, sorted.
-	by := make([]uint64, len(terms))
+	// An open-addressing table of the terms by id, twice their number of
+	// slots or more, each holding a term's index plus one (0: empty). Ids
+	// are hash bits, so their low bits place them.
+	mask := uint32(1)<<bits.Len(uint(2*len(terms))) - 1
+	slots := make([]uint32, mask+1)
 	for i, t := range terms {
-		by[i] = uint64(uint32(t))<<32 | uint64(i)
+		j := uint32(t) & mask
+		for slots[j] != 0 && uint32(terms[slots[j]-1]) != uint32(t) {
+			j = (j + 1) & mask
+		}
+		if slots[j] == 0 {
+			slots[j] = uint32(i) + 1
+		}
 	}
-	slices.Sort(by)
 	idx := make([]uint16, len(ids))
 	for i, id := range ids {
-		j, _ := slices.BinarySearchFunc(by, id, func(e uint64, id uint32) int { return cmp.Compare(uint32(e>>32), id) })
-		if j == len(by) || uint32(by[j]>>32) != id {
-			return nil, false
+		j := id & mask
+		for {
+			k := slots[j]
+			if k == 0 {
+				return nil, false
+			}
+			if uint32(terms[k-1]) == id {
+				idx[i] = uint16(k - 1)
+				break
+			}
+			j = (j + 1) & mask
 		}
-		idx[i] = uint16(by[j])
 	}
 	return idx, true
 }
