@@ -40,9 +40,11 @@ func findPassages(r *Result, job *passageJob, maxPassages int) {
 	ha := windowHashes(nil, job.ids, passageShingle)
 	var hb []uint64
 	var wb []word
+	var ib []uint32
 	for i, o := range job.others {
-		hb = windowHashes(hb[:0], o.ids(), passageShingle)
-		wb = o.words().words(wb[:0])
+		ib = o.appendIDs(ib[:0])
+		hb = windowHashes(hb[:0], ib, passageShingle)
+		wb = heldWords{ids: ib, offsets: o.arrays.offsetsView()}.words(wb[:0])
 		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes(), hb, maxPassages)
 	}
 }

@@ -1,16 +1,27 @@
 package dedup
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unsafe"
 
 	"github.com/newsdup/newsdup/shingle"
 )
 
 // A held story keeps its arrays (term vector, line hashes, copy set, word
-// ids and offsets, figures, quotes) packed into one allocation without
-// pointers: one object for the allocator where there were nine, so less is
-// lost to rounding, nine fewer slice headers in the record, and nothing in
-// it for the garbage collector to scan.
+// ids and offsets, figures, quotes) packed into one run of words without
+// pointers, in a chunk shared with the stories that came before and after
+// it (recordSlab): no object of its own for the allocator where there were
+// nine, one pointer and the lengths in the record where there were nine
+// slice headers, and nothing in it for the garbage collector to scan.
+//
+// Its content words are kept as the index of their term in its term vector,
+// one byte a word when the vector has at most 256 terms, two when it has
+// more, where a word id takes four: each content word is a term of the
+// vector (the vector counts the same words, and the title's), and a word's
+// id is the low 32 bits of its term. A story whose words are not all terms
+// of its vector (one loaded from a snapshot that says otherwise) keeps
+// its ids whole.
 
 // recordArrays are the arrays of a held story, before packing.
 type recordArrays struct {
@@ -25,28 +36,73 @@ type recordArrays struct {
 }
 
 // packedArrays holds recordArrays in one []uint64: the terms and lines,
-// then as uint32s the shingles, ids, numbers and quotes (start and end),
-// then as uint16s the weights, then the offsets' bytes.
+// then as uint32s the shingles, the ids when they are kept whole, the
+// numbers and the quotes (start and end), then as uint16s the weights, then
+// the offsets' bytes and the words' term indexes (idWidth bytes each,
+// little-endian).
 type packedArrays struct {
-	data                                 []uint64
-	terms, lines, shingles, ids, numbers uint32 // lengths
+	data                                 *uint64 // the first of its (bytesEnd()+7)/8 words, nil if none
+	terms, lines, shingles, ids, numbers uint32  // lengths
 	quotes, offsets                      uint32
+	idWidth                              uint8 // bytes of a word's term index; 0: the ids are kept whole
 }
 
-// pack returns the packed form of a.
-func pack(a recordArrays) packedArrays {
+// recordSlab hands out the storage of packed arrays from chunks of
+// slabWords words, one record after the other, rather than one allocation
+// a record: the records do not share the allocator's size classes with the
+// short-lived slices of deciding a story, whose spans a record would keep
+// in use after they are freed, nor lose their size rounded up to a size
+// class. A chunk is freed once none of its records is held: records leave
+// in about the order they came (the window's), so the chunks empty in
+// order too, and a chunk holds a few dozen records. Records over
+// slabLargest words have an allocation of their own. The zero recordSlab
+// is ready to use; it is not safe for concurrent use.
+type recordSlab struct {
+	free []uint64 // the rest of the current chunk
+}
+
+const (
+	slabWords   = 4096 // 32 KiB
+	slabLargest = slabWords / 8
+)
+
+// alloc returns n zeroed words, capped.
+func (s *recordSlab) alloc(n int) []uint64 {
+	switch {
+	case n == 0:
+		return nil
+	case s == nil || n > slabLargest:
+		return make([]uint64, n)
+	case n > len(s.free):
+		s.free = make([]uint64, slabWords)
+	}
+	d := s.free[:n:n]
+	s.free = s.free[n:]
+	return d
+}
+
+// pack returns the packed form of a, stored in s (alone when s is nil).
+func (s *recordSlab) pack(a recordArrays) packedArrays {
 	p := packedArrays{
 		terms: uint32(len(a.terms)), lines: uint32(len(a.lines)), shingles: uint32(len(a.shingles)),
 		ids: uint32(len(a.ids)), numbers: uint32(len(a.numbers)), quotes: uint32(len(a.quotes)),
 		offsets: uint32(len(a.offsets)),
 	}
-	size := p.bytesEnd()
-	p.data = make([]uint64, (size+7)/8)
-	copy(p.data, a.terms)
-	copy(p.data[len(a.terms):], a.lines)
+	idx, ok := termIndexes(a.terms, a.ids)
+	if ok && len(a.ids) > 0 {
+		p.idWidth = 1
+		if len(a.terms) > 1<<8 {
+			p.idWidth = 2
+		}
+	}
+	p.data = unsafe.SliceData(s.alloc((p.bytesEnd() + 7) / 8))
+	copy(p.u64(), a.terms)
+	copy(p.u64()[len(a.terms):], a.lines)
 	u32 := p.u32()
 	n := copy(u32, a.shingles)
-	n += copy(u32[n:], a.ids)
+	if p.idWidth == 0 {
+		n += copy(u32[n:], a.ids)
+	}
 	n += copy(u32[n:], a.numbers)
 	for _, q := range a.quotes {
 		u32[n], u32[n+1] = uint32(q.Start), uint32(q.End)
@@ -54,24 +110,88 @@ func pack(a recordArrays) packedArrays {
 	}
 	copy(p.weightsView(), a.weights)
 	copy(p.offsetsView(), a.offsets)
+	b := p.indexesView()
+	switch p.idWidth {
+	case 1:
+		for i, x := range idx {
+			b[i] = byte(x)
+		}
+	case 2:
+		for i, x := range idx {
+			binary.LittleEndian.PutUint16(b[2*i:], x)
+		}
+	}
 	return p
 }
 
+// termIndexes returns, for each of ids, the index in terms (at most 1<<16
+// of them) of a term whose low 32 bits are the id, and whether every id
+// has one.
+func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
+	if len(ids) == 0 || len(terms) > 1<<16 {
+		return nil, len(ids) == 0
+	}
+	// An open-addressing table of the terms by id, twice their number of
+	// slots or more, each holding a term's index plus one (0: empty). Ids
+	// are hash bits, so their low bits place them.
+	mask := uint32(1)<<bits.Len(uint(2*len(terms))) - 1
+	slots := make([]uint32, mask+1)
+	for i, t := range terms {
+		j := uint32(t) & mask
+		for slots[j] != 0 && uint32(terms[slots[j]-1]) != uint32(t) {
+			j = (j + 1) & mask
+		}
+		if slots[j] == 0 {
+			slots[j] = uint32(i) + 1
+		}
+	}
+	idx := make([]uint16, len(ids))
+	for i, id := range ids {
+		j := id & mask
+		for {
+			k := slots[j]
+			if k == 0 {
+				return nil, false
+			}
+			if uint32(terms[k-1]) == id {
+				idx[i] = uint16(k - 1)
+				break
+			}
+			j = (j + 1) & mask
+		}
+	}
+	return idx, true
+}
+
+// rawIDs returns the number of ids kept whole.
+func (p *packedArrays) rawIDs() uint32 {
+	if p.idWidth == 0 {
+		return p.ids
+	}
+	return 0
+}
+
 // The byte offsets of the sections of data.
-func (p *packedArrays) u32Start() int   { return 8 * int(p.terms+p.lines) }
-func (p *packedArrays) u32Len() int     { return int(p.shingles + p.ids + p.numbers + 2*p.quotes) }
+func (p *packedArrays) u32Start() int { return 8 * int(p.terms+p.lines) }
+func (p *packedArrays) u32Len() int {
+	return int(p.shingles + p.rawIDs() + p.numbers + 2*p.quotes)
+}
 func (p *packedArrays) u16Start() int   { return p.u32Start() + 4*p.u32Len() }
 func (p *packedArrays) bytesStart() int { return p.u16Start() + 2*int(p.terms) }
-func (p *packedArrays) bytesEnd() int   { return p.bytesStart() + int(p.offsets) }
+func (p *packedArrays) indexStart() int { return p.bytesStart() + int(p.offsets) }
+func (p *packedArrays) bytesEnd() int   { return p.indexStart() + int(p.idWidth)*int(p.ids) }
 
 // view returns n values of type T at byte offset off of data, nil when n is
 // 0 (so that no pointer is made past the end of data).
-func view[T any](data []uint64, off, n int) []T {
+func view[T any](data *uint64, off, n int) []T {
 	if n == 0 {
 		return nil
 	}
-	return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), off)), n)
+	return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(data), off)), n)
 }
+
+// u64 returns the terms and lines.
+func (p *packedArrays) u64() []uint64 { return view[uint64](p.data, 0, int(p.terms+p.lines)) }
 
 func (p *packedArrays) u32() []uint32 { return view[uint32](p.data, p.u32Start(), p.u32Len()) }
 
@@ -83,25 +203,48 @@ func (p *packedArrays) offsetsView() []byte {
 	return view[byte](p.data, p.bytesStart(), int(p.offsets))
 }
 
+func (p *packedArrays) indexesView() []byte {
+	return view[byte](p.data, p.indexStart(), int(p.idWidth)*int(p.ids))
+}
+
 // The arrays of a held story, as views of its packed arrays: they must not
 // be modified.
 
 func (r *storyRec) lines() []uint64 {
-	return r.arrays.data[r.arrays.terms : r.arrays.terms+r.arrays.lines : r.arrays.terms+r.arrays.lines]
+	return r.arrays.u64()[r.arrays.terms:]
 }
 
 func (r *storyRec) shingles() []uint32 {
 	return r.arrays.u32()[:r.arrays.shingles:r.arrays.shingles]
 }
 
+// ids returns the story's content word ids, decoded into a new slice.
 func (r *storyRec) ids() []uint32 {
+	return r.appendIDs(make([]uint32, 0, r.arrays.ids))
+}
+
+// appendIDs appends the story's content word ids to dst.
+func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 	a := &r.arrays
-	return a.u32()[a.shingles : a.shingles+a.ids : a.shingles+a.ids]
+	if a.idWidth == 0 {
+		return append(dst, a.u32()[a.shingles:a.shingles+a.ids]...)
+	}
+	terms, b := a.u64()[:a.terms], a.indexesView()
+	if a.idWidth == 1 {
+		for _, i := range b {
+			dst = append(dst, uint32(terms[i]))
+		}
+		return dst
+	}
+	for i := 0; i+1 < len(b); i += 2 {
+		dst = append(dst, uint32(terms[binary.LittleEndian.Uint16(b[i:])]))
+	}
+	return dst
 }
 
 func (r *storyRec) numbers() []uint32 {
 	a := &r.arrays
-	lo := a.shingles + a.ids
+	lo := a.shingles + a.rawIDs()
 	return a.u32()[lo : lo+a.numbers : lo+a.numbers]
 }
 
@@ -111,7 +254,7 @@ func (r *storyRec) quotes() []shingle.Span {
 	if a.quotes == 0 {
 		return nil
 	}
-	u := a.u32()[a.shingles+a.ids+a.numbers:]
+	u := a.u32()[a.shingles+a.rawIDs()+a.numbers:]
 	out := make([]shingle.Span, a.quotes)
 	for i := range out {
 		out[i] = shingle.Span{Start: int(u[2*i]), End: int(u[2*i+1])}
@@ -119,11 +262,12 @@ func (r *storyRec) quotes() []shingle.Span {
 	return out
 }
 
+// words returns the story's words, their ids decoded into a new slice.
 func (r *storyRec) words() heldWords {
 	return heldWords{ids: r.ids(), offsets: r.arrays.offsetsView()}
 }
 
 func (r *storyRec) vec() heldVector {
 	a := &r.arrays
-	return heldVector{terms: a.data[:a.terms:a.terms], weights: a.weightsView()}
+	return heldVector{terms: a.u64()[:a.terms:a.terms], weights: a.weightsView()}
 }

@@ -1,8 +1,11 @@
 package dedup
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/newsdup/newsdup/shingle"
 	"github.com/stretchr/testify/assert"
@@ -10,7 +13,8 @@ import (
 )
 
 // Packed arrays read back as they were given, whatever sections are empty
-// and whatever their lengths (so whatever the alignment of each section).
+// and whatever their lengths (so whatever the alignment of each section),
+// once the records packed after them in the same slab are packed too.
 func TestPackedArrays(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	u64 := func(n int) []uint64 {
@@ -27,7 +31,13 @@ func TestPackedArrays(t *testing.T) {
 		}
 		return s
 	}
-	for trial := range 500 {
+	var slab recordSlab
+	type packed struct {
+		a recordArrays
+		r *storyRec
+	}
+	var all []packed
+	for range 500 {
 		n := func() int {
 			if rng.IntN(4) == 0 {
 				return 0
@@ -39,6 +49,13 @@ func TestPackedArrays(t *testing.T) {
 			terms: u64(nt), weights: make([]uint16, nt), lines: u64(n()), shingles: u32(n()),
 			ids: u32(n()), offsets: make([]byte, n()), numbers: u32(n()),
 		}
+		// Most trials have words that are terms of the vector, as a
+		// story's are; the others keep their ids whole.
+		if nt > 0 && rng.IntN(4) > 0 {
+			for i := range a.ids {
+				a.ids[i] = uint32(a.terms[rng.IntN(nt)])
+			}
+		}
 		for i := range a.weights {
 			a.weights[i] = uint16(rng.Uint32())
 		}
@@ -48,8 +65,15 @@ func TestPackedArrays(t *testing.T) {
 		for range n() {
 			a.quotes = append(a.quotes, shingle.Span{Start: rng.IntN(1000), End: 1000 + rng.IntN(1000)})
 		}
-		r := &storyRec{arrays: pack(a)}
-		require.Len(t, r.arrays.data, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.ids)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+7)/8, "trial %d: one allocation, sized to fit", trial)
+		all = append(all, packed{a, &storyRec{arrays: slab.pack(a)}})
+	}
+	for trial, p := range all {
+		a, r, nt := p.a, p.r, len(p.a.terms)
+		ids := 4 * len(a.ids) // whole
+		if r.arrays.idWidth > 0 {
+			ids = len(a.ids) // as term indexes, one byte each
+		}
+		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (8*(nt+len(a.lines))+4*(len(a.shingles)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.shingles), nonNil(r.shingles()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -60,10 +84,111 @@ func TestPackedArrays(t *testing.T) {
 		assert.Equal(t, nonNil(a.terms), nonNil(v.terms), "trial %d", trial)
 		assert.Equal(t, nonNil(a.weights), nonNil(v.weights), "trial %d", trial)
 		// The views are capped: appending to one never writes into the next.
-		if ids := r.ids(); len(ids) > 0 {
-			assert.Equal(t, len(ids), cap(ids))
+		if numbers := r.numbers(); len(numbers) > 0 {
+			assert.Equal(t, len(numbers), cap(numbers))
 		}
 	}
+}
+
+// A story's words are kept as indexes into its terms, one byte each for up
+// to 256 terms and two beyond, whatever the gaps between the terms and
+// when two terms share a word id; words that are not all terms keep their
+// ids whole, and so do the words of a vector too long to index.
+func TestPackedWordIndexes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	terms := func(n int) []uint64 {
+		s := make([]uint64, n)
+		for i := range s {
+			s[i] = rng.Uint64()
+		}
+		slices.Sort(s)
+		return s
+	}
+	idsOf := func(terms []uint64, n int) []uint32 {
+		ids := make([]uint32, n)
+		for i := range ids {
+			ids[i] = uint32(terms[rng.IntN(len(terms))])
+		}
+		return ids
+	}
+	many := terms(300)
+	one := terms(1)
+	gaps := []uint64{0, 1, 1 << 32, 1<<32 | 1, math.MaxUint64 - 1, math.MaxUint64}
+	shared := []uint64{7, 1<<32 | 7, 2<<32 | 9} // the first two share word id 7
+	huge := make([]uint64, 1<<16+1)
+	for i := range huge {
+		huge[i] = uint64(i)
+	}
+	for _, c := range []struct {
+		name  string
+		terms []uint64
+		ids   []uint32
+		width uint8
+	}{
+		{"no words", many, nil, 0},
+		{"no terms", nil, []uint32{1, 2}, 0},
+		{"one term, one word", one, []uint32{uint32(one[0])}, 1},
+		{"one term, words", one, idsOf(one, 50), 1},
+		{"the last of 256 terms", many[:256], []uint32{uint32(many[255]), uint32(many[0])}, 1},
+		{"257 terms", many[:257], []uint32{uint32(many[256]), uint32(many[0])}, 2},
+		{"300 terms", many, idsOf(many, 1000), 2},
+		{"large gaps between terms", gaps, []uint32{0, 1, 0, math.MaxUint32 - 1, math.MaxUint32, 1}, 1},
+		{"terms sharing an id", shared, []uint32{7, 9, 7}, 1},
+		{"a word that is no term", many, append(idsOf(many, 20), 12345), 0},
+		{"too many terms", huge, []uint32{0, 1 << 16}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := recordArrays{terms: c.terms, weights: make([]uint16, len(c.terms)), ids: c.ids,
+				numbers: []uint32{3, 4}, quotes: []shingle.Span{{Start: 1, End: 2}}}
+			r := &storyRec{arrays: new(recordSlab).pack(a)}
+			assert.Equal(t, c.width, r.arrays.idWidth)
+			assert.Equal(t, nonNil(c.ids), nonNil(r.ids()))
+			assert.Equal(t, append([]uint32{9}, c.ids...), r.appendIDs([]uint32{9}))
+			assert.Equal(t, nonNil(c.terms), nonNil(r.vec().terms))
+			assert.Equal(t, []uint32{3, 4}, r.numbers())
+			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
+		})
+	}
+}
+
+// A record's arrays take a pointer and their lengths in the record.
+func TestPackedArraysSize(t *testing.T) {
+	assert.Equal(t, uintptr(40), unsafe.Sizeof(packedArrays{}))
+	assert.Nil(t, new(recordSlab).pack(recordArrays{}).data, "no arrays, no storage")
+}
+
+// A slab hands out records one after the other from a chunk, each capped,
+// starts a chunk when the rest of the current one is too short, and gives
+// records over slabLargest words an allocation of their own.
+func TestRecordSlab(t *testing.T) {
+	var s recordSlab
+	assert.Nil(t, s.alloc(0))
+	a := s.alloc(3)
+	b := s.alloc(slabLargest)
+	require.Len(t, a, 3)
+	require.Equal(t, 3, cap(a), "capped")
+	require.Len(t, b, slabLargest)
+	assert.Equal(t, unsafe.Pointer(&a[0]), unsafe.Add(unsafe.Pointer(&b[0]), -3*8), "a, then b, in one chunk")
+	_ = append(a, 1)
+	assert.Equal(t, uint64(0), b[0], "appending to a record does not write into the next")
+	assert.Equal(t, slabWords-3-slabLargest, len(s.free))
+
+	alone := s.alloc(slabLargest + 1)
+	require.Len(t, alone, slabLargest+1)
+	assert.Equal(t, slabWords-3-slabLargest, len(s.free), "a large record leaves the chunk alone")
+
+	for len(s.free) >= slabLargest {
+		s.alloc(slabLargest)
+	}
+	rest := len(s.free)
+	c := s.alloc(rest + 1)
+	require.Len(t, c, rest+1)
+	assert.Equal(t, slabWords-rest-1, len(s.free), "a new chunk")
+	for _, x := range c {
+		assert.Zero(t, x)
+	}
+	var none *recordSlab
+	assert.Len(t, none.alloc(5), 5, "a nil slab allocates each record alone")
 }
 
 // nonNil maps a nil slice to an empty one, so that Equal compares contents.

@@ -41,7 +41,8 @@ import (
 //	stories:  count, then per story in arrival order: seq, id, text length,
 //	          source, time, eff, cluster key, year, title hash (uint64),
 //	          lines (count, uint64 hashes), words (count, uint32 ids,
-//	          then their offsets as a string: see heldWords), quotes
+//	          then their offsets as a string: two uvarints a word, its
+//	          start less the previous word's end and its length), quotes
 //	          (count, start, end uvarints), vector (sorted terms, uint16
 //	          weights in 1/65535), numbers (count, sorted uint32 ids), identity
 //	          (uint64); shingles are hashed again from the word ids
@@ -159,7 +160,7 @@ func (d *Detector) Save(w io.Writer) error {
 		for _, id := range words.ids {
 			e.Uint32(id)
 		}
-		e.String(string(words.offsets))
+		e.String(string(snapshotOffsets(words.words(nil))))
 		e.Uvarint(uint64(len(quotes)))
 		for _, q := range quotes {
 			e.Uvarint(uint64(q.Start))
@@ -344,9 +345,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		for j := 0; j < nw && dec.Err() == nil; j++ {
 			a.ids = append(a.ids, dec.Uint32())
 		}
-		a.offsets = []byte(dec.String("word offsets", 20*nw))
-		if dec.Err() == nil && !(heldWords{a.ids, a.offsets}).fit(r.textLen) {
-			dec.Fail("story %q: word outside its text", r.id)
+		offsets := []byte(dec.String("word offsets", 20*nw))
+		if dec.Err() == nil {
+			words, ok := snapshotWords(a.ids, offsets, r.textLen)
+			if !ok {
+				dec.Fail("story %q: word outside its text", r.id)
+			}
+			a.offsets = holdWords(words, a.ids).offsets
 		}
 		nq := dec.Count("quotes", uint64(r.textLen))
 		for j := 0; j < nq && dec.Err() == nil; j++ {
@@ -388,7 +393,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		prevSeq = r.seq
 		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
 		a.shingles = copySet(shingles)
-		r.arrays = pack(a)
+		r.arrays = st.slab.pack(a)
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}
 

@@ -40,6 +40,7 @@ type state struct {
 	terms    *cluster.Index
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
+	slab     recordSlab // the storage of held stories' arrays
 	queue    storyHeap
 	dormant  clusterHeap // clusters whose stories all left, by their latest time
 	time     timeline
@@ -144,7 +145,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		identity:  f.identity,
 	}
 	hw, hv := holdWords(f.words, f.ids), holdVector(f.vec)
-	rec.arrays = pack(recordArrays{
+	rec.arrays = st.slab.pack(recordArrays{
 		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), shingles: f.set,
 		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
 	})

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"encoding/binary"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,20 +13,56 @@ func TestHeldWords(t *testing.T) {
 	h := holdWords(words, wordIDs(words))
 	assert.Equal(t, []uint32{7, 9, 7, 1 << 31}, h.ids)
 	assert.Equal(t, words, h.words(nil), "the ranges decode as they were")
-	assert.Less(t, len(h.offsets), 4*len(words), "ranges take a few bytes a word")
-	assert.True(t, h.fit(70100))
-	assert.False(t, h.fit(70099), "a range past the end of the text")
 	assert.Empty(t, holdWords(nil, nil).words(nil))
-	assert.True(t, holdWords(nil, nil).fit(0))
+	assert.Empty(t, holdWords(nil, nil).offsets)
+
+	short := []word{{1, 0, 1}, {2, 15, 30}, {3, 44, 45}}
+	assert.Len(t, holdWords(short, wordIDs(short)).offsets, 3, "gaps below 15 and lengths up to 15: one byte a word")
+	assert.Equal(t, short, holdWords(short, wordIDs(short)).words(nil))
+
+	// Each nibble at and around its bound, alone and together, one word
+	// at a time and after others, and gaps and lengths up to the largest.
+	var edges []word
+	for _, gap := range []uint32{0, 1, 14, 15, 16, 15 + 127, 15 + 128, 70000, 1 << 31} {
+		for _, length := range []uint32{1, 2, 15, 16, 17, 16 + 127, 16 + 128, 1 << 30} {
+			w := word{gap ^ length, gap, gap + length}
+			assert.Equal(t, []word{w}, holdWords([]word{w}, []uint32{w.id}).words(nil), "gap %d length %d", gap, length)
+			prev := uint32(0)
+			if len(edges) > 0 {
+				prev = edges[len(edges)-1].end
+			}
+			if prev+gap+length >= prev { // within 32 bits
+				edges = append(edges, word{w.id, prev + gap, prev + gap + length})
+			}
+		}
+	}
+	assert.Equal(t, edges, holdWords(edges, wordIDs(edges)).words(nil))
+	empty := []word{{1, 3, 3}, {2, 3, 9}}
+	assert.Equal(t, empty, holdWords(empty, wordIDs(empty)).words(nil), "even an empty word")
+}
+
+func TestSnapshotWords(t *testing.T) {
+	words := []word{{7, 0, 5}, {9, 6, 12}, {7, 300, 301}, {1 << 31, 70000, 70100}}
+	ids, offsets := wordIDs(words), snapshotOffsets(words)
+	got, ok := snapshotWords(ids, offsets, 70100)
+	assert.True(t, ok)
+	assert.Equal(t, words, got, "the ranges decode as they were")
+	_, ok = snapshotWords(ids, offsets, 70099)
+	assert.False(t, ok, "a range past the end of the text")
+	got, ok = snapshotWords(nil, nil, 0)
+	assert.True(t, ok)
+	assert.Empty(t, got)
 
 	for name, bad := range map[string]heldWords{
-		"truncated":     {ids: h.ids, offsets: h.offsets[:len(h.offsets)-1]},
-		"trailing data": {ids: h.ids, offsets: append(append([]byte{}, h.offsets...), 0)},
-		"fewer ranges":  {ids: append(append([]uint32{}, h.ids...), 1), offsets: h.offsets},
+		"truncated":     {ids: ids, offsets: offsets[:len(offsets)-1]},
+		"trailing data": {ids: ids, offsets: append(append([]byte{}, offsets...), 0)},
+		"fewer ranges":  {ids: append(append([]uint32{}, ids...), 1), offsets: offsets},
 		"empty word":    {ids: []uint32{1}, offsets: []byte{3, 0}},
 		"bad uvarint":   {ids: []uint32{1}, offsets: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+		"huge gap":      {ids: []uint32{1}, offsets: binary.AppendUvarint(binary.AppendUvarint(nil, 1<<40), 1)},
 	} {
-		assert.False(t, bad.fit(1<<20), name)
+		_, ok := snapshotWords(bad.ids, bad.offsets, 1<<20)
+		assert.False(t, ok, name)
 	}
 }
 
