@@ -30,6 +30,7 @@ const (
 	DefaultWindow             = 72 * time.Hour
 	DefaultLateness           = 24 * time.Hour
 	DefaultStoryHorizon       = 7 * 24 * time.Hour
+	DefaultEventHorizon       = 30 * 24 * time.Hour
 	DefaultMaxStories         = 2_000_000
 	DefaultMaxTextBytes       = 4 << 20
 	DefaultMaxFuture          = 48 * time.Hour
@@ -122,6 +123,18 @@ type Config struct {
 	// 7 days; a negative StoryHorizon keeps clusters only while they hold
 	// stories, joinable within Window.
 	StoryHorizon time.Duration
+	// EventHorizon is how long after its latest story a cluster stays
+	// joinable by a story that names a day of its event: a day one of its
+	// stories was published on, or the day before ("Update: man wounded in
+	// Nov. 2 shooting dies", three weeks on).
+	// English month names are read ("Nov. 2", "November 2, 2016"); a day
+	// without a year is taken in the year that puts it nearest before the
+	// story's date. Such a story is not held to the similarity penalty of
+	// the story horizon. Past the story horizon a cluster is kept in outline
+	// (its 32 heaviest terms, its years, times and event days), found only
+	// by the days it was published on or names. Default 30 days; a value
+	// not above StoryHorizon, or negative, turns this off.
+	EventHorizon time.Duration
 
 	// BoilerplateStories is the number of different clusters a line of text
 	// must have appeared in before it counts as site boilerplate (sign-up
@@ -152,6 +165,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.StoryHorizon == 0 {
 		c.StoryHorizon = DefaultStoryHorizon
+	}
+	if c.EventHorizon == 0 {
+		c.EventHorizon = DefaultEventHorizon
 	}
 	if c.MaxStories == 0 {
 		c.MaxStories = DefaultMaxStories
@@ -282,6 +298,7 @@ var agreedFields = []agreedField{
 	{"MinSharedShingles", false, func(c *Config) any { return &c.MinSharedShingles }},
 	{"SameStoryThreshold", false, func(c *Config) any { return &c.SameStoryThreshold }},
 	{"StoryHorizon", false, func(c *Config) any { return &c.StoryHorizon }},
+	{"EventHorizon", false, func(c *Config) any { return &c.EventHorizon }},
 }
 
 // text returns the field's value in c as text.

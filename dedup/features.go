@@ -41,6 +41,7 @@ type features struct {
 	figures  []uint64       // sorted distinct term hashes of its figures
 	numbers  []uint32       // their word ids, sorted
 	year     int            // latest year named in the text, 0 if none
+	days     []int32        // days named in the text (see namedDays)
 	// identity is the hash of the content words, in order: two texts with
 	// the same words, once normalised, have the same identity.
 	identity uint64
@@ -90,6 +91,9 @@ func featuresOf(st *state, p *prepared) *features {
 	slices.Sort(f.figures)
 	f.figures = slices.Compact(f.figures)
 	f.numbers = termIDs(f.figures)
+	if p.english {
+		f.days = namedDays([][]shingle.Token{p.title, p.tokens}, p.story.Time)
+	}
 	f.vec = vector(st, p, f, nil)
 	f.termIDs = termIDs(f.vec.Terms)
 	f.termIDs = termIDs(f.vec.Terms)

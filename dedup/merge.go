@@ -73,9 +73,20 @@ func fragments(st *state, cl *clusterRec, scored []scoredCluster) (*clusterRec, 
 }
 
 // merge moves everything cluster b holds into a, and drops b: its members,
-// its summary (centroid, lines, years, times, stories kept), and its terms
-// in the story index and the document frequencies.
+// its summary (centroid, lines, years, times, event days, stories kept),
+// and its terms in the story index and the document frequencies. Either may
+// be in outline (see compact): a comes back, b leaves the index of days.
 func (st *state) merge(a, b *clusterRec) {
+	if a.late {
+		st.revive(a)
+	}
+	if b.late {
+		st.unindexDays(b)
+		b.late = false
+	}
+	for _, d := range b.days {
+		a.addEventDay(d)
+	}
 	// A term both hold now counts in one cluster, not two.
 	b.centroid.EachTerm(func(t uint64) {
 		if a.centroid.Weight(t) != 0 {

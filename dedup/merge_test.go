@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,6 +69,32 @@ func checkClusterSums(t *testing.T, st *state) {
 	}
 	for term, n := range st.df {
 		assert.Equal(t, st.bg.df[term]+df[term], n, "term %x", term)
+	}
+	// Clusters in outline are those of the index of days, under each of
+	// their days, and hold no story, line or indexed term.
+	inDays := map[*clusterRec]int{}
+	for d, l := range st.byDay {
+		assert.NotEmpty(t, l, "day %d", d)
+		for _, cl := range l {
+			assert.Contains(t, cl.days, d)
+			inDays[cl]++
+		}
+	}
+	for _, cl := range st.clusters {
+		if !cl.late {
+			assert.Zero(t, inDays[cl], cl.id)
+			continue
+		}
+		assert.Equal(t, len(cl.days), inDays[cl], cl.id)
+		assert.Empty(t, cl.members, cl.id)
+		assert.Empty(t, cl.lines, cl.id)
+		assert.Empty(t, cl.indexed, cl.id)
+		assert.LessOrEqual(t, cl.centroid.Terms(), lateTerms, cl.id)
+		delete(inDays, cl)
+	}
+	for cl := range inDays {
+		assert.False(t, cl.late && st.clusters[cl.key] == cl, "cluster %s in the index of days only", cl.id)
+		assert.Fail(t, "a cluster not held, or not in outline, in the index of days", cl.id)
 	}
 }
 
@@ -222,13 +250,43 @@ func TestMergesOverReuters(t *testing.T) {
 	}
 	slices.SortStableFunc(dated, func(a, b Story) int { return a.Time.Compare(b.Time) })
 	d := newDetector(t, Config{})
-	merges := 0
-	for _, s := range dated {
+	merges, outline := 0, 0
+	for i, s := range dated {
+		if i > 0 && dated[i-1].Time.Month() == time.April && s.Time.Month() != time.April {
+			// The end of April: the clusters of its first weeks are past
+			// the story horizon, within the event horizon.
+			outline = checkOutline(t, d)
+		}
 		r, err := d.Add(s)
 		require.NoError(t, err)
 		merges += len(r.Merged)
 	}
-	t.Logf("%d stories, %d clusters merged into others, %d held at the end", len(dated), merges, d.Len())
+	t.Logf("%d stories, %d clusters merged into others, %d held at the end, %d clusters in outline at the end of April", len(dated), merges, d.Len(), outline)
 	assert.Less(t, d.Len(), len(dated)/2, "stories left the window")
+	assert.Greater(t, outline, 100, "clusters past the story horizon are kept in outline")
 	checkClusterSums(t, d.st)
+}
+
+// checkOutline checks the state of a detector, and that a snapshot keeps
+// its clusters in outline as they are, in the index of days. It returns the
+// clusters in outline.
+func checkOutline(t *testing.T, d *Detector) int {
+	t.Helper()
+	checkClusterSums(t, d.st)
+	var buf bytes.Buffer
+	require.NoError(t, d.Save(&buf))
+	e, err := Load(&buf, Config{})
+	require.NoError(t, err)
+	checkClusterSums(t, e.st)
+	assert.Equal(t, len(d.st.byDay), len(e.st.byDay))
+	assert.Equal(t, d.Clusters(), e.Clusters())
+	n := 0
+	for _, cl := range d.st.clusters {
+		if cl.late {
+			n++
+			assert.True(t, e.st.clusters[cl.key].late, cl.id)
+		}
+	}
+	assert.Len(t, e.st.late, n, "the loaded detector waits for each to leave")
+	return n
 }

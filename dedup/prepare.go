@@ -21,6 +21,7 @@ type prepared struct {
 	titleHash uint64
 	lines     []shingle.Line
 	quotes    []shingle.Span
+	english   bool // analysed as English: days named in it are read (namedDays)
 }
 
 // preparer checks and analyses stories for one configuration. It is safe
@@ -123,7 +124,7 @@ func (pr *preparer) analyse(s Story) (*prepared, error) {
 	if err != nil {
 		return nil, storyErr(s.ID, ErrUnknownLanguage, err.Error())
 	}
-	p := &prepared{story: s}
+	p := &prepared{story: s, english: an.Language() == "english"}
 	p.tokens = an.Tokens(nil, s.Text)
 	if !hasWord(p.tokens) {
 		return nil, storyErr(s.ID, ErrEmptyText, "the text has no words")

@@ -20,7 +20,7 @@ import (
 	"github.com/newsdup/newsdup/simhash"
 )
 
-// Snapshot format, in the frame of package wire (magic "NDSNAP", version 3,
+// Snapshot format, in the frame of package wire (magic "NDSNAP", version 4,
 // CRC-32C trailer):
 //
 //	config: the fields of agreedFields that shape the state, in order
@@ -37,7 +37,9 @@ import (
 //	          uint64 bits, sorted terms and their float64 sums as uint64
 //	          bits), indexed terms (sorted), years
 //	          (count, year and members uvarints), lines (count, hash
-//	          uint64 and members uvarint)
+//	          uint64 and members uvarint), event days (count, then days
+//	          since 1970-01-01 as varints, increasing), in outline (uvarint
+//	          0 or 1: see compact)
 //	stories:  count, then per story in arrival order: seq, id, text length,
 //	          source, time, eff, cluster key, year, title hash (uint64),
 //	          lines (count, uint64 hashes), words (count, uint32 ids,
@@ -52,7 +54,7 @@ import (
 // Everything else a detector holds (the indexes of stories, document
 // frequencies, the window queue and the clusters without stories) is
 // rebuilt on load.
-var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 3}
+var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 4}
 
 // ErrSnapshot reports a snapshot that cannot be loaded: not a snapshot, a
 // version this package does not read, truncated, corrupted (checksum
@@ -137,6 +139,15 @@ func (d *Detector) Save(w io.Writer) error {
 			e.Uint64(h)
 			e.Uvarint(uint64(cl.lines[h]))
 		}
+		e.Uvarint(uint64(len(cl.days)))
+		for _, d := range cl.days {
+			e.Varint(int64(d))
+		}
+		late := uint64(0)
+		if cl.late {
+			late = 1
+		}
+		e.Uvarint(late)
 	}
 
 	recs := slices.SortedFunc(maps.Values(st.stories), func(a, b *storyRec) int { return cmp.Compare(a.seq, b.seq) })
@@ -302,6 +313,16 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		for j := 0; j < nl && dec.Err() == nil; j++ {
 			lines[dec.Uint64()] = int32(dec.Count("line members", 1<<31-1))
 		}
+		nd := dec.Count("event days", maxEventDays)
+		var days []int32
+		for j := 0; j < nd && dec.Err() == nil; j++ {
+			d := dec.Varint()
+			if dec.Err() == nil && (d < math.MinInt32 || d > math.MaxInt32 || len(days) > 0 && int32(d) <= days[len(days)-1]) {
+				dec.Fail("cluster %q: event days out of order or out of range", id)
+			}
+			days = append(days, int32(d))
+		}
+		late := dec.Count("in outline", 1) == 1
 		if dec.Err() != nil {
 			break
 		}
@@ -316,7 +337,17 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		cl := st.newCluster(k, id)
 		cl.first, cl.last, cl.kept = first, last, kept
 		cl.centroid = cluster.Restore(cs)
-		cl.years, cl.lines, cl.indexed = years, lines, indexed
+		cl.years, cl.lines, cl.indexed, cl.days = years, lines, indexed, days
+		if late {
+			if len(days) == 0 || len(indexed) > 0 || len(lines) > 0 {
+				dec.Fail("cluster %q: in outline with indexed terms or lines, or without event days", id)
+				break
+			}
+			cl.late, cl.lines = true, nil
+			for _, d := range days {
+				st.byDay[d] = append(st.byDay[d], cl)
+			}
+		}
 		st.terms.Add(k, indexed)
 		for _, t := range cs.Terms {
 			st.df[t]++
@@ -417,7 +448,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			if cl.last.IsZero() {
 				return nil, fmt.Errorf("%w: cluster %q holds no story and has no time", ErrSnapshot, cl.id)
 			}
-			heap.Push(&st.dormant, dormantCluster{cl, cl.last})
+			if cl.late {
+				heap.Push(&st.late, dormantCluster{cl, cl.last})
+			} else {
+				heap.Push(&st.dormant, dormantCluster{cl, cl.last})
+			}
+		} else if cl.late {
+			return nil, fmt.Errorf("%w: cluster %q holds stories and is in outline", ErrSnapshot, cl.id)
 		}
 	}
 	st.seq = seq

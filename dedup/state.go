@@ -42,7 +42,9 @@ type state struct {
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
 	queue    storyHeap
-	dormant  clusterHeap // clusters whose stories all left, by their latest time
+	dormant  clusterHeap             // clusters whose stories all left, by their latest time
+	late     clusterHeap             // dormant clusters past the story horizon (see compact)
+	byDay    map[int32][]*clusterRec // late clusters by the days of their event
 	time     timeline
 }
 
@@ -73,8 +75,10 @@ type clusterRec struct {
 	lines    map[uint64]int32 // line hash -> members that have the line
 	first    time.Time
 	last     time.Time
-	kept     int  // stories that left the window and still count in the summary
-	dropped  bool // no longer in the state
+	days     []int32 // days of its event: see addEventDays
+	kept     int     // stories that left the window and still count in the summary
+	late     bool    // past the story horizon, in outline: see compact
+	dropped  bool    // no longer in the state
 }
 
 // summaryStories is the number of stories that have left the window whose
@@ -118,6 +122,7 @@ func newState(cfg *Config) (*state, error) {
 		sim:      si,
 		anchors:  newAnchorIndex(),
 		short:    make(map[uint64]*storyRec),
+		byDay:    make(map[int32][]*clusterRec),
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
@@ -159,6 +164,9 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	}
 	st.learnLines(p.lines, cl.key)
 	st.attach(rec, cl, f.top, f.sig, f.fp)
+	if !s.Time.IsZero() {
+		cl.addEventDay(dayOf(s.Time))
+	}
 	return rec
 }
 
@@ -200,6 +208,9 @@ func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash
 // in the story index, and the document frequencies of the terms that enter
 // the cluster.
 func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
+	if cl.late {
+		st.revive(cl)
+	}
 	vec := rec.vec()
 	for _, t := range vec.terms {
 		if cl.centroid.Weight(t) == 0 {
@@ -332,6 +343,9 @@ func (st *state) dfDown(t uint64) {
 // dropCluster removes a cluster and what it counts for in the story index
 // and the document frequencies.
 func (st *state) dropCluster(cl *clusterRec) {
+	if cl.late {
+		st.unindexDays(cl)
+	}
 	delete(st.clusters, cl.key)
 	st.terms.Remove(cl.key, cl.indexed)
 	cl.centroid.EachTerm(st.dfDown)
@@ -346,14 +360,20 @@ func (st *state) remove(rec *storyRec) {
 }
 
 // evict lets go the stories that fell behind the watermark (see timeline)
-// or beyond MaxStories, and the clusters without stories that fell
-// Config.StoryHorizon behind it.
+// or beyond MaxStories; then the clusters without stories that fell
+// Config.StoryHorizon behind it are put in outline (compact) or dropped, and
+// those in outline that fell Config.EventHorizon behind it are dropped.
 func (st *state) evict() {
 	for st.queue.n > 0 && (st.queue.n > st.cfg.MaxStories || st.time.expired(st.queue.at(0).eff)) {
 		rec := heap.Pop(&st.queue).(*storyRec)
 		st.time.left(rec.eff)
 		st.detach(rec, false)
 	}
+	st.evictDormant()
+	st.evictLate()
+}
+
+func (st *state) evictDormant() {
 	for len(st.dormant) > 0 {
 		e := st.dormant[0]
 		switch cl := e.cl; {
@@ -364,11 +384,96 @@ func (st *state) evict() {
 			heap.Push(&st.dormant, dormantCluster{cl, cl.last})
 		case st.time.expired(cl.last.Add(st.cfg.StoryHorizon)):
 			heap.Pop(&st.dormant)
+			if st.cfg.EventHorizon > st.cfg.StoryHorizon && len(cl.days) > 0 {
+				st.compact(cl)
+				heap.Push(&st.late, dormantCluster{cl, cl.last})
+			} else {
+				st.dropCluster(cl)
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (st *state) evictLate() {
+	for len(st.late) > 0 {
+		e := st.late[0]
+		switch cl := e.cl; {
+		case cl.dropped || !cl.late || !cl.last.Equal(e.last):
+			heap.Pop(&st.late) // gone, or joined again: back when it is past the story horizon again
+		case st.time.expired(cl.last.Add(st.cfg.EventHorizon)):
+			heap.Pop(&st.late)
 			st.dropCluster(cl)
 		default:
 			return
 		}
 	}
+}
+
+// lateTerms is the number of terms a cluster keeps past the story horizon.
+const lateTerms = 32
+
+// compact puts a dormant cluster past the story horizon in outline: joinable
+// until Config.EventHorizon after its latest story, but only by a story that
+// names a day of its event (see clusterNear), it keeps its lateTerms
+// heaviest terms, its years, times and event days, and it is found by those
+// days rather than through the story index. Compacting a cluster in outline
+// changes nothing.
+func (st *state) compact(cl *clusterRec) {
+	st.terms.Remove(cl.key, cl.indexed)
+	cl.indexed = nil
+	for _, t := range cl.centroid.Truncate(lateTerms) {
+		st.dfDown(t) // the term leaves the cluster
+	}
+	cl.lines = nil
+	if !cl.late {
+		cl.late = true
+		for _, d := range cl.days {
+			st.byDay[d] = append(st.byDay[d], cl)
+		}
+	}
+}
+
+// revive brings a cluster in outline back when a story joins it: it is found
+// through the story index again (by the terms it kept) and learns lines.
+func (st *state) revive(cl *clusterRec) {
+	st.unindexDays(cl)
+	cl.late = false
+	cl.lines = make(map[uint64]int32)
+	cl.centroid.EachTerm(func(t uint64) { cl.indexed = append(cl.indexed, t) })
+	st.terms.Add(cl.key, cl.indexed)
+}
+
+// unindexDays takes a cluster in outline out of the index of event days.
+func (st *state) unindexDays(cl *clusterRec) {
+	for _, d := range cl.days {
+		l := st.byDay[d]
+		if i := slices.Index(l, cl); i >= 0 {
+			l = slices.Delete(l, i, i+1)
+		}
+		if len(l) == 0 {
+			delete(st.byDay, d)
+		} else {
+			st.byDay[d] = l
+		}
+	}
+}
+
+// lateCandidates appends to dst the clusters in outline whose event days a
+// story names (see namesEventDay), each once.
+func (st *state) lateCandidates(dst []cluster.Candidate, named []int32) []cluster.Candidate {
+	n := len(dst)
+	for _, d := range named {
+		for _, day := range [2]int32{d, d + 1} {
+			for _, cl := range st.byDay[day] {
+				if !slices.ContainsFunc(dst[n:], func(c cluster.Candidate) bool { return c.Cluster == cl.key }) {
+					dst = append(dst, cluster.Candidate{Cluster: cl.key})
+				}
+			}
+		}
+	}
+	return dst
 }
 
 // near reports whether a story published at t (zero if unknown) may be
@@ -391,11 +496,20 @@ func (st *state) gap(t time.Time, cl *clusterRec) time.Duration {
 	return 0
 }
 
-// clusterNear reports whether a story published at t may join a cluster as
-// the same story: whether it lies within Config.StoryHorizon of the span of
-// the cluster's dated stories (or either is undated).
-func (st *state) clusterNear(t time.Time, cl *clusterRec) bool {
-	return st.cfg.Window < 0 || st.gap(t, cl) <= max(st.cfg.StoryHorizon, st.cfg.Window)
+// clusterNear reports whether a story published at t that names the days
+// named may join a cluster as the same story: whether it lies within
+// Config.StoryHorizon of the span of the cluster's dated stories (or either
+// is undated), or within Config.EventHorizon of it and names a day of the
+// cluster's event. A cluster in outline (see compact) needs the named day.
+func (st *state) clusterNear(t time.Time, named []int32, cl *clusterRec) bool {
+	if st.cfg.Window < 0 {
+		return true
+	}
+	g := st.gap(t, cl)
+	if g <= max(st.cfg.StoryHorizon, st.cfg.Window) && !cl.late {
+		return true
+	}
+	return g <= st.cfg.EventHorizon && cl.namesEventDay(named)
 }
 
 // yearCount is a year the members of a cluster name as their latest, and

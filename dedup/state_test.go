@@ -365,6 +365,74 @@ func TestStoryHorizon(t *testing.T) {
 	})
 }
 
+// Past the story horizon a cluster is kept in outline until EventHorizon
+// after its latest story, and a story that names the day of its event
+// joins it, with no penalty for the time between them; one that names no
+// day, or another day, does not.
+func TestEventHorizon(t *testing.T) {
+	agency, rewrite := seedStories(t)
+	for _, c := range []struct {
+		name   string
+		days   int
+		named  int // days before the agency story's date that the follow-up names
+		config Config
+		want   Kind
+	}{
+		{"20 days later, naming its day", 20, 0, Config{}, SameStory},
+		{"20 days later, naming the day before", 20, 1, Config{}, SameStory},
+		{"20 days later, naming another day", 20, 5, Config{}, New},
+		{"20 days later, naming no day", 20, -1, Config{}, New},
+		{"40 days later, naming its day", 40, 0, Config{}, New},
+		{"20 days later, naming its day, event horizon off", 20, 0, Config{EventHorizon: -1}, New},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDetector(t, c.config)
+			feed := newFiller(t, d, 7)
+			feed.until(feed.start.Add(minSamples * time.Hour))
+			a := agency
+			a.Time = feed.next()
+			_, err := d.Add(a)
+			require.NoError(t, err)
+			later := a.Time.Add(time.Duration(c.days) * 24 * time.Hour)
+			feed.until(later)
+			r := rewrite
+			r.Time = later
+			if c.named >= 0 {
+				r.Text = fmt.Sprintf("Update on the talks of %s.\n\n", a.Time.AddDate(0, 0, -c.named).Format("Jan. 2")) + r.Text
+			}
+			res, err := d.Add(r)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, res.Kind, "score %.3f", res.Score)
+			if c.want == SameStory {
+				assert.Equal(t, a.ID, res.Cluster)
+			}
+		})
+	}
+	t.Run("in outline", func(t *testing.T) {
+		d := newDetector(t, Config{})
+		feed := newFiller(t, d, 7)
+		feed.until(feed.start.Add(minSamples * time.Hour))
+		a := agency
+		a.Time = feed.next()
+		_, err := d.Add(a)
+		require.NoError(t, err)
+		key := d.st.stories[a.ID].cl.key
+		// The stream's watermark is Window and Lateness behind its latest story.
+		behind := DefaultWindow + DefaultLateness + 24*time.Hour
+		feed.until(a.Time.Add(DefaultStoryHorizon + behind))
+		cl := d.st.clusters[key]
+		require.NotNil(t, cl, "kept past the story horizon")
+		assert.True(t, cl.late)
+		assert.LessOrEqual(t, cl.centroid.Terms(), lateTerms)
+		assert.Empty(t, cl.indexed, "out of the story index")
+		assert.True(t, slices.Contains(d.st.byDay[dayOf(a.Time)], cl), "found by its day")
+		feed.until(a.Time.Add(DefaultEventHorizon + behind))
+		assert.Nil(t, d.st.clusters[key], "dropped past the event horizon")
+		assert.False(t, slices.Contains(d.st.byDay[dayOf(a.Time)], cl), "and out of the index of days")
+		checkClusterSums(t, d.st)
+	})
+}
+
 // A cluster fed for weeks, one version a day with words of its own, keeps a
 // summary the size of the stories it holds and the first summaryStories to
 // leave: its memory does not grow with its age. Each version is still the

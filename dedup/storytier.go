@@ -19,7 +19,8 @@ const (
 
 // horizonPenalty is subtracted from the similarity of a story published
 // Config.StoryHorizon away from a cluster's stories, and in proportion from
-// one between Config.Window and that.
+// one between Config.Window and that, unless the story names a day of the
+// cluster's event.
 const horizonPenalty = 0.2
 
 // bestCluster returns the candidate cluster most similar to a story as a
@@ -36,7 +37,7 @@ func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate,
 		if skip != "" && len(cl.members) == 1 && cl.members[0].id == skip {
 			continue
 		}
-		if !st.clusterNear(p.story.Time, cl) {
+		if !st.clusterNear(p.story.Time, f.days, cl) {
 			continue
 		}
 		s := clusterScore(st, p, f, cl)
@@ -86,7 +87,7 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		}
 	}
 	if w, h := st.cfg.Window, st.cfg.StoryHorizon; w >= 0 && h > w {
-		if g := st.gap(p.story.Time, cl); g > w {
+		if g := st.gap(p.story.Time, cl); g > w && !cl.namesEventDay(f.days) {
 			s -= horizonPenalty * float64(g-w) / float64(h-w)
 		}
 	}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -269,4 +270,50 @@ func (c *Centroid) Agreement(o *Centroid) float64 {
 		return 0
 	}
 	return math.Min(1, dot/math.Sqrt(c.norm2*o.norm2))
+}
+
+// Truncate keeps the k heaviest terms of the centroid (by summed weight,
+// the smaller term first among equals) and returns the terms it drops, in
+// increasing order. The count of vectors stays: the centroid still stands
+// for them, in outline. Removing a vector that was added before a
+// Truncate only takes away the weights of the terms that were kept.
+func (c *Centroid) Truncate(k int) []uint64 {
+	if k < 0 {
+		k = 0
+	}
+	if len(c.terms) <= k {
+		return nil
+	}
+	order := make([]int, len(c.terms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c.sums[a] != c.sums[b] {
+			if c.sums[a] > c.sums[b] {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(c.terms[a], c.terms[b])
+	})
+	keep := order[:k]
+	slices.Sort(keep)
+	dropped := make([]uint64, 0, len(c.terms)-k)
+	terms, sums := make([]uint64, 0, k), make([]float64, 0, k)
+	j := 0
+	for i, t := range c.terms {
+		if j < len(keep) && keep[j] == i {
+			terms, sums = append(terms, t), append(sums, c.sums[i])
+			j++
+		} else {
+			dropped = append(dropped, t)
+		}
+	}
+	c.terms, c.sums = terms, sums
+	c.norm2 = 0
+	for _, s := range sums {
+		c.norm2 += s * s
+	}
+	return dropped
 }

@@ -246,9 +246,10 @@
 //
 // The first run to use a name records its configuration on the server.
 // Every later run sharing it must be given the same values of the flags that
-// shape the verdicts (-lang, -html, -window, -max-stories, -copy-containment,
-// -copy-jaccard, -min-shared, -same-story, -boilerplate, -shingle, -hashes,
-// -lsh-threshold, -seed; those left out take their defaults, which must match
+// shape the verdicts (-lang, -html, -window, -lateness, -max-stories,
+// -copy-containment, -copy-jaccard, -min-shared, -same-story, -story-horizon,
+// -event-horizon, -boilerplate, -shingle, -hashes, -lsh-threshold, -seed;
+// those left out take their defaults, which must match
 // too): otherwise the run stops before reading any input, names the fields
 // that differ on standard error, and exits with status 2. The other flags
 // (-max-matches, -max-passages, -passages, -max-text, -max-future, -max-line,

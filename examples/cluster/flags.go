@@ -92,8 +92,9 @@ against the stories of all of them, as one detector given all their stories
 in the order the server records them would judge it. Every run sharing a
 state must be given the same values of the flags that shape the verdicts
 (-lang, -html, -window, -lateness, -max-stories, -copy-containment,
--copy-jaccard, -min-shared, -same-story, -boilerplate, -shingle, -hashes,
--lsh-threshold, -seed); a run given other values stops with exit status 2.
+-copy-jaccard, -min-shared, -same-story, -story-horizon, -event-horizon,
+-boilerplate, -shingle, -hashes, -lsh-threshold, -seed); a run given other
+values stops with exit status 2.
 Workers whose stories are out of step (one a few days behind the other) are
 one feed out of order: its lateness is allowed for, as above. -redis and
 -state cannot be used together, nor with -batch.

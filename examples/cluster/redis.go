@@ -25,7 +25,7 @@ var errRedisFlags = errors.New("flags conflict with the shared state")
 // sharingFlags lists the flags that every run sharing a -redis state must
 // be given the same values of: the fields of dedup.Config that
 // dedup.NewSharedDetector compares.
-const sharingFlags = "-lang, -html, -window, -max-stories, -copy-containment, -copy-jaccard, -min-shared, -same-story, -boilerplate, -shingle, -hashes, -lsh-threshold and -seed"
+const sharingFlags = "-lang, -html, -window, -lateness, -max-stories, -copy-containment, -copy-jaccard, -min-shared, -same-story, -story-horizon, -event-horizon, -boilerplate, -shingle, -hashes, -lsh-threshold and -seed"
 
 // openShared connects to the -redis server and returns a detector joined
 // to the shared state named -redis-name, which it creates with the flags'

@@ -46,6 +46,7 @@ type DetectorFlagSet struct {
 // that a user may tune, bound to the fields of c, with package dedup's
 // defaults (c's fields are set to them, so a program that leaves a flag out
 // still gets the default): -lang, -html, -window, -lateness, -story-horizon,
+// -event-horizon,
 // -max-stories, -max-text,
 // -max-future, -copy-containment, -copy-jaccard, -min-shared, -same-story,
 // -boilerplate, -shingle, -hashes, -lsh-threshold, -seed, -max-matches and
@@ -63,6 +64,7 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 	c.Window = dedup.DefaultWindow
 	c.Lateness = dedup.DefaultLateness
 	c.StoryHorizon = dedup.DefaultStoryHorizon
+	c.EventHorizon = dedup.DefaultEventHorizon
 	c.MaxStories = dedup.DefaultMaxStories
 	c.MaxTextBytes = dedup.DefaultMaxTextBytes
 	c.MaxFuture = dedup.DefaultMaxFuture
@@ -128,6 +130,9 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 	intVar(&c.MinSharedShingles, "min-shared", "least number of word sequences, outside site boilerplate, two copies must share")
 	if n := name("story-horizon"); n != "" {
 		fs.Var(Window{D: &c.StoryHorizon}, n, "how long after its latest story a cluster stays joinable as the same story (a `duration`; the similarity needed grows beyond -window); off keeps a cluster joinable only within -window of its stories")
+	}
+	if n := name("event-horizon"); n != "" {
+		fs.Var(Window{D: &c.EventHorizon}, n, "how long after its latest story a cluster stays joinable by a story that names a day of its event (\"Nov. 2\": a day its stories were published on, or the day before) with no similarity penalty (a `duration`); off, or one not above -story-horizon, turns this off")
 	}
 	floatVar(&c.SameStoryThreshold, "same-story", "similarity to a cluster as a whole (0 to 1) at which a story that is not a copy joins it as the same story; higher keeps more stories apart")
 	intVar(&c.BoilerplateStories, "boilerplate", "a line of text seen in this many different clusters counts as site boilerplate (sign-up boxes, footers) and is ignored (at most 8)")

@@ -15,7 +15,7 @@ import (
 // allDetectorFlags are the flags DetectorFlags declares, by their names.
 var allDetectorFlags = []string{
 	"lang", "html", "window", "lateness", "max-stories", "max-text", "max-future",
-	"copy-containment", "copy-jaccard", "min-shared", "story-horizon", "same-story",
+	"copy-containment", "copy-jaccard", "min-shared", "story-horizon", "event-horizon", "same-story",
 	"boilerplate", "shingle", "hashes", "lsh-threshold", "seed",
 	"max-matches", "max-passages",
 }
@@ -63,14 +63,14 @@ func TestDetectorFlagsSet(t *testing.T) {
 	var c dedup.Config
 	d := DetectorFlags(fs, &c, nil)
 	require.NoError(t, fs.Parse([]string{
-		"-lang", "fr-CA", "-html", "never", "-window", "off", "-lateness", "0", "-story-horizon", "off", "-max-stories", "10", "-max-text", "1000",
+		"-lang", "fr-CA", "-html", "never", "-window", "off", "-lateness", "0", "-story-horizon", "off", "-event-horizon", "720h", "-max-stories", "10", "-max-text", "1000",
 		"-max-future", "1h", "-copy-containment", "0.8", "-copy-jaccard", "0.6", "-min-shared", "4",
 		"-same-story", "0.4", "-boilerplate", "5", "-shingle", "3", "-hashes", "64", "-lsh-threshold", "0.5",
 		"-seed", "7", "-max-matches", "2", "-max-passages", "1",
 	}))
 	require.NoError(t, d.Check())
 	assert.Equal(t, dedup.Config{
-		Language: "fr-CA", HTML: dedup.HTMLNever, Window: -1, Lateness: -1, StoryHorizon: -1, MaxStories: 10, MaxTextBytes: 1000,
+		Language: "fr-CA", HTML: dedup.HTMLNever, Window: -1, Lateness: -1, StoryHorizon: -1, EventHorizon: 720 * time.Hour, MaxStories: 10, MaxTextBytes: 1000,
 		MaxFuture: time.Hour, CopyContainment: 0.8, CopyJaccard: 0.6, MinSharedShingles: 4,
 		SameStoryThreshold: 0.4, BoilerplateStories: 5, ShingleSize: 3, NumHashes: 64, LSHThreshold: 0.5,
 		Seed: 7, MaxMatches: 2, MaxPassages: 1,

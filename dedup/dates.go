@@ -1,0 +1,146 @@
+package dedup
+
+import (
+	"slices"
+	"time"
+
+	"github.com/newsdup/newsdup/shingle"
+)
+
+// Days named in a story's text ("Nov. 2", "November 2, 2016") tell which
+// event of its kind a late report is about: an arrest, a death or a trial
+// weeks after a shooting names the day of the shooting. A cluster remembers
+// the days its stories were published (addEventDays), and a story that
+// names one of them, or the day before, may join it as the same story until
+// Config.EventHorizon, long after the story horizon (see clusterNear).
+//
+// Days are counted from 1970-01-01 (UTC).
+
+// maxNamedDays bounds the days a story names that are kept, and
+// maxEventDays the days a cluster remembers.
+const (
+	maxNamedDays = 8
+	maxEventDays = 16
+)
+
+// months maps the English month names and their usual abbreviations, as
+// the English analyser leaves them (case-folded and stemmed), to their
+// number. "May" and "March" are words too, so a month counts only when it is
+// capitalised and followed by a day of the month.
+var months = map[string]time.Month{
+	"januari": time.January, "jan": time.January,
+	"februari": time.February, "feb": time.February,
+	"march": time.March, "mar": time.March,
+	"april": time.April, "apr": time.April,
+	"may":  time.May,
+	"june": time.June, "jun": time.June,
+	"juli": time.July, "jul": time.July,
+	"august": time.August, "aug": time.August,
+	"septemb": time.September, "sep": time.September, "sept": time.September,
+	"octob": time.October, "oct": time.October,
+	"novemb": time.November, "nov": time.November,
+	"decemb": time.December, "dec": time.December,
+}
+
+// dayOf returns the day number of a time.
+func dayOf(t time.Time) int32 {
+	return int32(t.Unix() / 86400)
+}
+
+// namedDays returns the days a text names as a month and a day of the month,
+// with or without a year, sorted and distinct, at most maxNamedDays (the
+// first named). A day without a year is taken in the year that puts it
+// nearest before the story's date (up to 60 days after it: "the trial is set
+// for Dec. 5"). An undated story names days only with their year.
+func namedDays(lists [][]shingle.Token, at time.Time) []int32 {
+	var out []int32
+	for _, toks := range lists {
+		for i := 0; i+1 < len(toks) && len(out) < maxNamedDays; i++ {
+			t := toks[i]
+			if t.Flags&shingle.Capital == 0 {
+				continue
+			}
+			m, ok := months[t.Term]
+			if !ok {
+				continue
+			}
+			d := dayNumber(toks[i+1])
+			if d == 0 {
+				continue
+			}
+			year := 0
+			if i+2 < len(toks) {
+				year = yearOf(toks[i+2].Term)
+			}
+			var day time.Time
+			switch {
+			case year != 0:
+				day = time.Date(year, m, d, 0, 0, 0, 0, time.UTC)
+			case at.IsZero():
+				continue
+			default:
+				day = time.Date(at.Year(), m, d, 0, 0, 0, 0, time.UTC)
+				if day.Sub(at) > 60*24*time.Hour {
+					day = day.AddDate(-1, 0, 0)
+				} else if at.Sub(day) > 305*24*time.Hour {
+					day = day.AddDate(1, 0, 0)
+				}
+			}
+			if day.Day() != d {
+				continue // February 30
+			}
+			out = append(out, dayOf(day))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// dayNumber returns the day of the month a token names ("2", "2nd", "31"),
+// or 0.
+func dayNumber(t shingle.Token) int {
+	s := t.Term
+	n, k := 0, 0
+	for ; k < len(s) && k < 2 && s[k] >= '0' && s[k] <= '9'; k++ {
+		n = n*10 + int(s[k]-'0')
+	}
+	if n < 1 || n > 31 {
+		return 0
+	}
+	switch s[k:] {
+	case "", "st", "nd", "rd", "th":
+		return n
+	}
+	return 0
+}
+
+// addEventDay adds a day to a cluster's event days, keeping the earliest
+// maxEventDays. They are the days its stories were published: a day a
+// story names may be one of an earlier event of a thread ("the offer
+// announced March 16"), which a later story would then join through.
+func (cl *clusterRec) addEventDay(d int32) {
+	i, ok := slices.BinarySearch(cl.days, d)
+	switch {
+	case ok:
+		return
+	case len(cl.days) == maxEventDays:
+		if i == len(cl.days) {
+			return
+		}
+		cl.days = cl.days[:len(cl.days)-1]
+	}
+	cl.days = slices.Insert(cl.days, i, d)
+}
+
+// namesEventDay reports whether a story names a day of a cluster's event:
+// one the cluster's stories were published on, or the day before (the
+// report of an evening's shooting comes the next day).
+func (cl *clusterRec) namesEventDay(named []int32) bool {
+	for _, d := range named {
+		i, _ := slices.BinarySearch(cl.days, d)
+		if i < len(cl.days) && cl.days[i] <= d+1 {
+			return true
+		}
+	}
+	return false
+}
