@@ -20,6 +20,7 @@ type Settings struct {
 	Window             time.Duration // negative: off, every story in one shard
 	Lateness           time.Duration // negative: none beyond what the stream shows
 	StoryHorizon       time.Duration // negative: off, clusters joinable within Window
+	EventHorizon       time.Duration // negative: off
 	MaxStories         int
 	MaxTextBytes       int
 	MaxFuture          time.Duration
@@ -61,6 +62,7 @@ func (s Settings) config() dedup.Config {
 		Window:             s.Window,
 		Lateness:           s.Lateness,
 		StoryHorizon:       s.StoryHorizon,
+		EventHorizon:       s.EventHorizon,
 		MaxStories:         s.MaxStories,
 		MaxTextBytes:       s.MaxTextBytes,
 		MaxFuture:          s.MaxFuture,
@@ -125,6 +127,7 @@ func defineFlags(fs *flag.FlagSet) *options {
 	s.Window = dedup.DefaultWindow
 	s.Lateness = dedup.DefaultLateness
 	s.StoryHorizon = dedup.DefaultStoryHorizon
+	s.EventHorizon = dedup.DefaultEventHorizon
 	fs.StringVar(&o.input, "input", "", "input `file` or glob of JSON Lines stories (local, or any file system the runner has, such as gs://)")
 	fs.StringVar(&s.Output, "output", "", "output `file` of JSON Lines verdicts, or with --output-shards above 1 the prefix of the output files")
 	fs.IntVar(&s.OutputShards, "output-shards", 1, "number of output files; above 1, --output is a prefix and files are named PREFIX-00000-of-0000N.jsonl")
@@ -141,6 +144,7 @@ func defineFlags(fs *flag.FlagSet) *options {
 	fs.Var(cli.Window{D: &s.Window}, "window", "how far apart in time two stories may be compared (`duration`), or off")
 	fs.Var(cli.Lateness{D: &s.Lateness}, "lateness", "how long past the --window the shard detectors hold a story, as the cluster command's -lateness (a `duration`, or 0); they are given the stories in time order, so none is late. Part of the default --shard-context")
 	fs.Var(cli.Window{D: &s.StoryHorizon}, "story-horizon", "how long after its latest story a cluster stays joinable as the same story (a `duration`; the similarity needed grows beyond --window); off keeps a cluster joinable only within --window of its stories")
+	fs.Var(cli.Window{D: &s.EventHorizon}, "event-horizon", "how long after its latest story a cluster stays joinable by a story that names a day of its event (a `duration`, or off); a shard's detectors know the clusters of its --shard-context only, so give --shard-context --window + --lateness + --event-horizon to reach as far as the cluster command")
 	fs.IntVar(&s.MaxStories, "max-stories", dedup.DefaultMaxStories, "most stories a time shard's detector holds at once")
 	fs.IntVar(&s.MaxTextBytes, "max-text", dedup.DefaultMaxTextBytes, "longest story text (and title) accepted, in `bytes`")
 	fs.DurationVar(&s.MaxFuture, "max-future", dedup.DefaultMaxFuture, "how far past the current time a story's date may lie")
