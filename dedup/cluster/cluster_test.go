@@ -1,8 +1,10 @@
 package cluster
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -316,4 +318,50 @@ func TestCentroidMergeAndAgreement(t *testing.T) {
 	}
 	all.EachTerm(func(term uint64) { assert.InDelta(t, all.Weight(term), a.Weight(term), 1e-9) })
 	a.EachTerm(func(term uint64) { assert.NotZero(t, all.Weight(term)) })
+}
+
+func TestCentroidTruncate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var c Centroid
+	for range 5 {
+		c.Add(randomVector(rng, 80, 20))
+	}
+	full := c.State()
+	require.Greater(t, len(full.Terms), 10)
+	// The 10 heaviest terms, by the full centroid's sums.
+	order := make([]int, len(full.Terms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(full.Sums[b], full.Sums[a]) })
+	var want, dropped []uint64
+	for k, i := range order {
+		if k < 10 {
+			want = append(want, full.Terms[i])
+		} else {
+			dropped = append(dropped, full.Terms[i])
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(dropped)
+
+	assert.Equal(t, dropped, c.Truncate(10))
+	got := c.State()
+	assert.Equal(t, want, got.Terms)
+	assert.Equal(t, 5, c.Len(), "it still stands for its vectors")
+	var n2 float64
+	for i, term := range got.Terms {
+		assert.Equal(t, full.Sums[slices.Index(full.Terms, term)], got.Sums[i])
+		n2 += got.Sums[i] * got.Sums[i]
+	}
+	assert.InDelta(t, n2, got.Norm2, 1e-12)
+	v := Vector{Terms: want, Weights: make([]float32, len(want))}
+	for i := range v.Weights {
+		v.Weights[i] = float32(got.Sums[i])
+	}
+	assert.InDelta(t, 1, c.Cosine(v), 1e-6, "the cosine is the truncated centroid's")
+
+	assert.Nil(t, c.Truncate(10), "truncating again changes nothing")
+	assert.Nil(t, c.Truncate(50))
+	assert.Len(t, c.Truncate(-1), 10, "below zero keeps nothing")
 }
