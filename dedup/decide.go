@@ -21,7 +21,7 @@ func decide(st *state, p *prepared, f *features, skip string) decision {
 	cands := st.terms.CandidatesFunc(nil, f.top, f.topW, storyCandidates, func(key uint64) bool {
 		return st.clusterNear(t, f.days, st.clusters[key])
 	})
-	cands = st.lateCandidates(cands, f.days)
+	cands = st.lateCandidates(cands, f)
 	if copies := findCopies(st, p, f, cands, skip); len(copies) > 0 {
 		best := copies[0]
 		return decision{kind: Copy, cl: best.rec.cl, score: max(best.jaccard, best.containment), copies: copies, late: late}

@@ -344,9 +344,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 				break
 			}
 			cl.late, cl.lines = true, nil
-			for _, d := range days {
-				st.byDay[d] = append(st.byDay[d], cl)
-			}
+			st.byDay.Add(k, dayTerms(cl))
 		}
 		st.terms.Add(k, indexed)
 		for _, t := range cs.Terms {

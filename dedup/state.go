@@ -42,9 +42,9 @@ type state struct {
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
 	queue    storyHeap
-	dormant  clusterHeap             // clusters whose stories all left, by their latest time
-	late     clusterHeap             // dormant clusters past the story horizon (see compact)
-	byDay    map[int32][]*clusterRec // late clusters by the days of their event
+	dormant  clusterHeap    // clusters whose stories all left, by their latest time
+	late     clusterHeap    // dormant clusters past the story horizon (see compact)
+	byDay    *cluster.Index // clusters in outline by their event days and heaviest terms (dayTerm)
 	time     timeline
 }
 
@@ -122,7 +122,7 @@ func newState(cfg *Config) (*state, error) {
 		sim:      si,
 		anchors:  newAnchorIndex(),
 		short:    make(map[uint64]*storyRec),
-		byDay:    make(map[int32][]*clusterRec),
+		byDay:    cluster.NewIndex(0),
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
@@ -429,9 +429,7 @@ func (st *state) compact(cl *clusterRec) {
 	cl.lines = nil
 	if !cl.late {
 		cl.late = true
-		for _, d := range cl.days {
-			st.byDay[d] = append(st.byDay[d], cl)
-		}
+		st.byDay.Add(cl.key, dayTerms(cl))
 	}
 }
 
@@ -447,33 +445,50 @@ func (st *state) revive(cl *clusterRec) {
 
 // unindexDays takes a cluster in outline out of the index of event days.
 func (st *state) unindexDays(cl *clusterRec) {
-	for _, d := range cl.days {
-		l := st.byDay[d]
-		if i := slices.Index(l, cl); i >= 0 {
-			l = slices.Delete(l, i, i+1)
-		}
-		if len(l) == 0 {
-			delete(st.byDay, d)
-		} else {
-			st.byDay[d] = l
-		}
-	}
+	st.byDay.Remove(cl.key, dayTerms(cl))
 }
 
-// lateCandidates appends to dst the clusters in outline whose event days a
-// story names (see namesEventDay), each once.
-func (st *state) lateCandidates(dst []cluster.Candidate, named []int32) []cluster.Candidate {
-	n := len(dst)
-	for _, d := range named {
+// dayTerms returns the keys a cluster in outline is found by: each of its
+// event days with each of its indexTerms heaviest terms. Neither changes
+// while it is in outline.
+func dayTerms(cl *clusterRec) []uint64 {
+	top := cl.centroid.Vector().Top(nil, indexTerms)
+	keys := make([]uint64, 0, len(cl.days)*len(top))
+	for _, d := range cl.days {
+		for _, t := range top {
+			keys = append(keys, dayTerm(d, t))
+		}
+	}
+	return keys
+}
+
+// dayTerm is the key of a term on a day in the index of event days.
+func dayTerm(d int32, t uint64) uint64 {
+	return (t ^ uint64(uint32(d))*0x9e3779b97f4a7c15) * 0xbf58476d1ce4e5b9
+}
+
+// lateCandidates appends to dst the storyCandidates clusters in outline
+// whose event days a story names (see namesEventDay) that share the most of
+// its heaviest terms, leaving out those dst holds. A story that names no
+// day finds none.
+func (st *state) lateCandidates(dst []cluster.Candidate, f *features) []cluster.Candidate {
+	if len(f.days) == 0 || st.byDay.Terms() == 0 {
+		return dst
+	}
+	keys := make([]uint64, 0, 2*len(f.days)*len(f.top))
+	weights := make([]float64, 0, cap(keys))
+	for _, d := range f.days {
 		for _, day := range [2]int32{d, d + 1} {
-			for _, cl := range st.byDay[day] {
-				if !slices.ContainsFunc(dst[n:], func(c cluster.Candidate) bool { return c.Cluster == cl.key }) {
-					dst = append(dst, cluster.Candidate{Cluster: cl.key})
-				}
+			for i, t := range f.top {
+				keys = append(keys, dayTerm(day, t))
+				weights = append(weights, f.topW[i])
 			}
 		}
 	}
-	return dst
+	n := len(dst)
+	return st.byDay.CandidatesFunc(dst, keys, weights, storyCandidates, func(key uint64) bool {
+		return !slices.ContainsFunc(dst[:n], func(c cluster.Candidate) bool { return c.Cluster == key })
+	})
 }
 
 // near reports whether a story published at t (zero if unknown) may be

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdup/newsdup/dedup/cluster"
 )
 
 func TestWindow(t *testing.T) {
@@ -425,10 +427,20 @@ func TestEventHorizon(t *testing.T) {
 		assert.True(t, cl.late)
 		assert.LessOrEqual(t, cl.centroid.Terms(), lateTerms)
 		assert.Empty(t, cl.indexed, "out of the story index")
-		assert.True(t, slices.Contains(d.st.byDay[dayOf(a.Time)], cl), "found by its day")
+		r := rewrite
+		r.Time = feed.next()
+		r.Text = fmt.Sprintf("Update on the talks of %s.\n\n", a.Time.Format("Jan. 2")) + r.Text
+		p, err := d.prep.prepare(r)
+		require.NoError(t, err)
+		f := featuresOf(d.st, p)
+		found := func() bool {
+			return slices.ContainsFunc(d.st.lateCandidates(nil, f), func(c cluster.Candidate) bool { return c.Cluster == key })
+		}
+		assert.True(t, found(), "found by its day")
+		f.days = []int32{dayOf(a.Time) + 1}
+		assert.False(t, found(), "not by the day after")
 		feed.until(a.Time.Add(DefaultEventHorizon + behind))
 		assert.Nil(t, d.st.clusters[key], "dropped past the event horizon")
-		assert.False(t, slices.Contains(d.st.byDay[dayOf(a.Time)], cl), "and out of the index of days")
 		checkClusterSums(t, d.st)
 	})
 }
