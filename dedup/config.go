@@ -126,14 +126,15 @@ type Config struct {
 	// EventHorizon is how long after its latest story a cluster stays
 	// joinable by a story that names a day of its event: a day one of its
 	// stories was published on, or the day before ("Update: man wounded in
-	// Nov. 2 shooting dies", three weeks on).
-	// English month names are read ("Nov. 2", "November 2, 2016"); a day
-	// without a year is taken in the year that puts it nearest before the
-	// story's date. Such a story is not held to the similarity penalty of
-	// the story horizon. Past the story horizon a cluster is kept in outline
-	// (its 32 heaviest terms, its years, times and event days), found only
-	// by the days it was published on or names. Default 30 days; a value
-	// not above StoryHorizon, or negative, turns this off.
+	// Nov. 2 shooting dies", three weeks on). English month names are read
+	// ("Nov. 2", "November 2, 2016"); a day without a year is taken in the
+	// year that puts it nearest before the story's date; a story that names
+	// more than two days names none. Such a story is held to half the
+	// similarity penalty of the story horizon (0.1 at most, however far
+	// back). Past the story horizon a cluster is kept in outline (its 32
+	// heaviest terms, its years, times and event days), found only by its
+	// days and heaviest terms. Default 30 days; a value not above
+	// StoryHorizon, or negative, turns this off.
 	EventHorizon time.Duration
 
 	// BoilerplateStories is the number of different clusters a line of text

@@ -12,15 +12,19 @@ import (
 // weeks after a shooting names the day of the shooting. A cluster remembers
 // the days its stories were published (addEventDays), and a story that
 // names one of them, or the day before, may join it as the same story until
-// Config.EventHorizon, long after the story horizon (see clusterNear).
+// Config.EventHorizon, long after the story horizon (see clusterNear), with
+// half the time penalty (see horizonPenalty).
 //
 // Days are counted from 1970-01-01 (UTC).
 
 // maxNamedDays bounds the days a story names that are kept, and
-// maxEventDays the days a cluster remembers.
+// maxEventDays the days a cluster remembers. A story that names more than
+// maxEvidenceDays days (a calendar, a roundup, market figures by day) names
+// no day of one event.
 const (
-	maxNamedDays = 8
-	maxEventDays = 16
+	maxNamedDays    = 8
+	maxEventDays    = 16
+	maxEvidenceDays = 2
 )
 
 // months maps the English month names and their usual abbreviations, as
@@ -134,8 +138,12 @@ func (cl *clusterRec) addEventDay(d int32) {
 
 // namesEventDay reports whether a story names a day of a cluster's event:
 // one the cluster's stories were published on, or the day before (the
-// report of an evening's shooting comes the next day).
+// report of an evening's shooting comes the next day). A story naming more
+// than maxEvidenceDays days names none.
 func (cl *clusterRec) namesEventDay(named []int32) bool {
+	if len(named) > maxEvidenceDays {
+		return false
+	}
 	for _, d := range named {
 		i, _ := slices.BinarySearch(cl.days, d)
 		if i < len(cl.days) && cl.days[i] <= d+1 {

@@ -69,4 +69,6 @@ func TestEventDays(t *testing.T) {
 	assert.False(t, cl.namesEventDay([]int32{9}), "the day after one")
 	assert.False(t, cl.namesEventDay([]int32{0, 47, 50}))
 	assert.False(t, cl.namesEventDay(nil))
+	assert.True(t, cl.namesEventDay([]int32{8, 100}))
+	assert.False(t, cl.namesEventDay([]int32{8, 100, 200}), "a story naming more than maxEvidenceDays days names none of one event")
 }

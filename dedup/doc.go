@@ -92,6 +92,17 @@
 // summary counts the stories held and the first few to leave, so its size
 // does not grow with the cluster's age.
 //
+// A report weeks after an event names its day ("Update: man wounded in
+// Nov. 2 shooting dies"). Past the story horizon a cluster is kept in
+// outline (its 32 heaviest terms, years, times and the days its stories were
+// published on) until Config.EventHorizon (30 days) after its latest story,
+// found through an index of its days and heaviest terms; a story that names
+// one of those days, or the day before one, in English ("Nov. 2",
+// "November 2, 2016", read against the story's own date) may join it, with
+// half the penalty for the time between them that the story horizon sets
+// (0.1 at most). A story that names no such day cannot, nor one that names
+// more than two days (a calendar, a roundup, market figures by day).
+//
 // A held story keeps what decisions need in compact form (record.go,
 // words.go): its words as indexes into its term vector (whose terms give
 // their word ids) with byte offsets coded in about one byte a word

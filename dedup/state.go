@@ -470,9 +470,9 @@ func dayTerm(d int32, t uint64) uint64 {
 // lateCandidates appends to dst the storyCandidates clusters in outline
 // whose event days a story names (see namesEventDay) that share the most of
 // its heaviest terms, leaving out those dst holds. A story that names no
-// day finds none.
+// day, or more than maxEvidenceDays, finds none.
 func (st *state) lateCandidates(dst []cluster.Candidate, f *features) []cluster.Candidate {
-	if len(f.days) == 0 || st.byDay.Terms() == 0 {
+	if len(f.days) == 0 || len(f.days) > maxEvidenceDays || st.byDay.Terms() == 0 {
 		return dst
 	}
 	keys := make([]uint64, 0, 2*len(f.days)*len(f.top))

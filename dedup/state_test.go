@@ -376,7 +376,7 @@ func TestEventHorizon(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		days   int
-		named  int // days before the agency story's date that the follow-up names
+		named  int // days before the agency story's date that the follow-up names (-1: none, 100: three days)
 		config Config
 		want   Kind
 	}{
@@ -384,6 +384,7 @@ func TestEventHorizon(t *testing.T) {
 		{"20 days later, naming the day before", 20, 1, Config{}, SameStory},
 		{"20 days later, naming another day", 20, 5, Config{}, New},
 		{"20 days later, naming no day", 20, -1, Config{}, New},
+		{"20 days later, naming its day among three", 20, 100, Config{}, New},
 		{"40 days later, naming its day", 40, 0, Config{}, New},
 		{"20 days later, naming its day, event horizon off", 20, 0, Config{EventHorizon: -1}, New},
 	} {
@@ -399,7 +400,11 @@ func TestEventHorizon(t *testing.T) {
 			feed.until(later)
 			r := rewrite
 			r.Time = later
-			if c.named >= 0 {
+			switch {
+			case c.named == 100:
+				r.Text = fmt.Sprintf("Update on the talks of %s, %s and %s.\n\n", a.Time.Format("Jan. 2"),
+					a.Time.AddDate(0, 0, 3).Format("Jan. 2"), a.Time.AddDate(0, 0, 9).Format("Jan. 2")) + r.Text
+			case c.named >= 0:
 				r.Text = fmt.Sprintf("Update on the talks of %s.\n\n", a.Time.AddDate(0, 0, -c.named).Format("Jan. 2")) + r.Text
 			}
 			res, err := d.Add(r)

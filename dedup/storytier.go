@@ -19,8 +19,8 @@ const (
 
 // horizonPenalty is subtracted from the similarity of a story published
 // Config.StoryHorizon away from a cluster's stories, and in proportion from
-// one between Config.Window and that, unless the story names a day of the
-// cluster's event.
+// one between Config.Window and that; half of it when the story names a day
+// of the cluster's event (as far as Config.EventHorizon).
 const horizonPenalty = 0.2
 
 // bestCluster returns the candidate cluster most similar to a story as a
@@ -87,8 +87,12 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		}
 	}
 	if w, h := st.cfg.Window, st.cfg.StoryHorizon; w >= 0 && h > w {
-		if g := st.gap(p.story.Time, cl); g > w && !cl.namesEventDay(f.days) {
-			s -= horizonPenalty * float64(g-w) / float64(h-w)
+		if g := st.gap(p.story.Time, cl); g > w {
+			pen := horizonPenalty * float64(min(g, h)-w) / float64(h-w)
+			if cl.namesEventDay(f.days) {
+				pen /= 2
+			}
+			s -= pen
 		}
 	}
 	if f.year != 0 {
