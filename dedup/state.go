@@ -426,7 +426,7 @@ func (st *state) compact(cl *clusterRec) {
 	for _, t := range cl.centroid.Truncate(lateTerms) {
 		st.dfDown(t) // the term leaves the cluster
 	}
-	cl.lines = nil
+	cl.lines, cl.members = nil, nil
 	if !cl.late {
 		cl.late = true
 		st.byDay.Add(cl.key, dayTerms(cl))
@@ -448,13 +448,22 @@ func (st *state) unindexDays(cl *clusterRec) {
 	st.byDay.Remove(cl.key, dayTerms(cl))
 }
 
+// Past the story horizon a cluster is found by its first outlineDays event
+// days, each with its outlineTerms heaviest terms: the index of days costs
+// at most 32 postings a cluster (most clusters have a day or two).
+const (
+	outlineDays  = 2
+	outlineTerms = 4
+)
+
 // dayTerms returns the keys a cluster in outline is found by: each of its
-// event days with each of its indexTerms heaviest terms. Neither changes
-// while it is in outline.
+// first outlineDays event days with each of its outlineTerms heaviest
+// terms. Neither changes while it is in outline.
 func dayTerms(cl *clusterRec) []uint64 {
-	top := cl.centroid.Vector().Top(nil, indexTerms)
-	keys := make([]uint64, 0, len(cl.days)*len(top))
-	for _, d := range cl.days {
+	top := cl.centroid.Vector().Top(nil, outlineTerms)
+	days := cl.days[:min(len(cl.days), outlineDays)]
+	keys := make([]uint64, 0, len(days)*len(top))
+	for _, d := range days {
 		for _, t := range top {
 			keys = append(keys, dayTerm(d, t))
 		}
