@@ -392,9 +392,10 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		}
 		prevSeq = r.seq
 		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
-		a.shingles = copySet(shingles)
+		set := copySet(shingles)
+		a.setLen = len(set)
 		r.arrays = st.slab.pack(a)
-		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
+		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles), set)
 	}
 
 	for _, gen := range []map[uint64]lineStat{st.lines.cur, st.lines.prev} {

@@ -146,7 +146,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	}
 	hw, hv := holdWords(f.words, f.ids), holdVector(f.vec)
 	rec.arrays = st.slab.pack(recordArrays{
-		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), shingles: f.set,
+		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), setLen: len(f.set),
 		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
 	})
 	rec.eff = st.time.observe(s.Time, source)
@@ -158,7 +158,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		st.merge(cl, m)
 	}
 	st.learnLines(p.lines, cl.key)
-	st.attach(rec, cl, f.top, f.sig, f.fp)
+	st.attach(rec, cl, f.top, f.sig, f.fp, f.set)
 	return rec
 }
 
@@ -189,10 +189,10 @@ func (st *state) clusterFor(key uint64, id string) *clusterRec {
 }
 
 // attach adds a story record to a cluster: what the story tier learns from
-// it (learn) and the story itself (hold).
-func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash.Signature, fp simhash.Fingerprint) {
+// it (learn) and the story itself (hold). set is its copy set.
+func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash.Signature, fp simhash.Fingerprint, set []uint32) {
 	st.learn(rec, cl, top)
-	st.hold(rec, cl, sig, fp)
+	st.hold(rec, cl, sig, fp, set)
 }
 
 // learn adds what a story tells of its cluster as a whole to the cluster's
@@ -236,13 +236,12 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 
 // hold adds a story to its cluster's members and to the indexes of stories:
 // by id and sequence number, the LSH, SimHash and anchor indexes and the
-// window queue.
-func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint) {
+// window queue. set is its copy set.
+func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint, set []uint32) {
 	rec.cl = cl
 	cl.members = append(cl.members, rec)
 	st.stories[rec.id] = rec
-	shingles := rec.shingles()
-	if len(shingles) > 0 {
+	if len(set) > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
 		// which a fresh sequence number and our own hasher rule out.
 		if err := st.lsh.Insert(rec, sig); err != nil {
@@ -251,9 +250,9 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		if err := st.sim.Insert(rec, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
-		st.anchors.insert(rec, shingles)
+		st.anchors.insert(rec, set)
 	}
-	if len(shingles) < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
+	if len(set) < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
 		st.short[rec.identity] = rec
 	}
 	heap.Push(&st.queue, rec)
@@ -271,7 +270,9 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
 	st.lsh.Remove(rec)
 	st.sim.Remove(rec)
-	st.anchors.remove(rec, rec.shingles())
+	if rec.arrays.shingles > 0 {
+		st.anchors.remove(rec, st.copySetOf(rec))
+	}
 	if st.short[rec.identity] == rec {
 		delete(st.short, rec.identity)
 	}
