@@ -392,10 +392,9 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		}
 		prevSeq = r.seq
 		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
-		set := copySet(shingles)
-		a.setLen = len(set)
+		a.setLen = len(copySet(shingles))
 		r.arrays = st.slab.pack(a)
-		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles), set)
+		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}
 
 	for _, gen := range []map[uint64]lineStat{st.lines.cur, st.lines.prev} {

@@ -41,6 +41,7 @@ type state struct {
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
+	hashBuf  []uint32   // scratch of copyHashes
 	queue    storyHeap
 	dormant  clusterHeap // clusters whose stories all left, by their latest time
 	time     timeline
@@ -158,7 +159,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		st.merge(cl, m)
 	}
 	st.learnLines(p.lines, cl.key)
-	st.attach(rec, cl, f.top, f.sig, f.fp, f.set)
+	st.attach(rec, cl, f.top, f.sig, f.fp)
 	return rec
 }
 
@@ -189,10 +190,10 @@ func (st *state) clusterFor(key uint64, id string) *clusterRec {
 }
 
 // attach adds a story record to a cluster: what the story tier learns from
-// it (learn) and the story itself (hold). set is its copy set.
-func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash.Signature, fp simhash.Fingerprint, set []uint32) {
+// it (learn) and the story itself (hold).
+func (st *state) attach(rec *storyRec, cl *clusterRec, top []uint64, sig minhash.Signature, fp simhash.Fingerprint) {
 	st.learn(rec, cl, top)
-	st.hold(rec, cl, sig, fp, set)
+	st.hold(rec, cl, sig, fp)
 }
 
 // learn adds what a story tells of its cluster as a whole to the cluster's
@@ -236,12 +237,13 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 
 // hold adds a story to its cluster's members and to the indexes of stories:
 // by id and sequence number, the LSH, SimHash and anchor indexes and the
-// window queue. set is its copy set.
-func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint, set []uint32) {
+// window queue.
+func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint) {
 	rec.cl = cl
 	cl.members = append(cl.members, rec)
 	st.stories[rec.id] = rec
-	if len(set) > 0 {
+	set := int(rec.arrays.shingles)
+	if set > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
 		// which a fresh sequence number and our own hasher rule out.
 		if err := st.lsh.Insert(rec, sig); err != nil {
@@ -250,9 +252,9 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		if err := st.sim.Insert(rec, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
-		st.anchors.insert(rec, set)
+		st.anchors.insert(rec, st.copyHashes(rec))
 	}
-	if len(set) < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
+	if set < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
 		st.short[rec.identity] = rec
 	}
 	heap.Push(&st.queue, rec)
@@ -271,7 +273,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	st.lsh.Remove(rec)
 	st.sim.Remove(rec)
 	if rec.arrays.shingles > 0 {
-		st.anchors.remove(rec, st.copySetOf(rec))
+		st.anchors.remove(rec, st.copyHashes(rec))
 	}
 	if st.short[rec.identity] == rec {
 		delete(st.short, rec.identity)

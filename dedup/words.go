@@ -198,6 +198,16 @@ func (st *state) copySetOf(rec *storyRec) []uint32 {
 	return slices.Clip(slices.Compact(s))
 }
 
+// copyHashes returns the copy-set hashes of a held story, unsorted and with
+// repeats (appendCopyHashes), in scratch storage of the state that the next
+// call reuses: what the anchor index posts it under.
+func (st *state) copyHashes(rec *storyRec) []uint32 {
+	ids := rec.appendIDs(st.hashBuf[:0])
+	n := len(ids)
+	st.hashBuf = appendCopyHashes(ids, ids, st.cfg.ShingleSize)
+	return st.hashBuf[n:]
+}
+
 // setProbe matches held stories with the copy set of the story being
 // decided without sorting theirs: an open-addressing table of the set, built
 // once, in which the hashes of a held story (appendCopyHashes) are looked
