@@ -32,6 +32,7 @@ type features struct {
 	hashes   []uint64        // their term hashes
 	shingles []uint64        // sorted distinct word shingles of content
 	set      []uint32        // the shingles as copy checks compare them (copySet)
+	probe    *setProbe       // set, to match held stories with (see probeSet)
 	sig      minhash.Signature
 	fp       simhash.Fingerprint
 	vec      cluster.Vector // unit-length term vector
@@ -103,13 +104,12 @@ func featuresOf(st *state, p *prepared) *features {
 }
 
 // probeSet returns the story's copy set as held stories are matched with
-// it: the state's setProbe, built again for the story on its first use.
+// it, built on first use.
 func (f *features) probeSet(st *state) *setProbe {
-	if st.probeOf != f {
-		st.probe.reset(f.set, st.cfg.ShingleSize)
-		st.probeOf = f
+	if f.probe == nil {
+		f.probe = newSetProbe(f.set, st.cfg.ShingleSize)
 	}
-	return &st.probe
+	return f.probe
 }
 
 // vector returns the term vector of a story: its title and the words of the

@@ -42,8 +42,6 @@ type state struct {
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
 	hashBuf  []uint32   // scratch of copyHashes
-	probe    setProbe   // the copy set of the story being decided (probeSet)
-	probeOf  *features  // the story it was built for
 	queue    storyHeap
 	dormant  clusterHeap // clusters whose stories all left, by their latest time
 	time     timeline

@@ -212,8 +212,7 @@ func (st *state) copyHashes(rec *storyRec) []uint32 {
 // decided without sorting theirs: an open-addressing table of the set, built
 // once, in which the hashes of a held story (appendCopyHashes) are looked
 // up, each shingle of the set counted once however often the held story
-// repeats it. The counts are those of minhash.Overlap on the two sets. The
-// zero setProbe is the probe of an empty set.
+// repeats it. The counts are those of minhash.Overlap on the two sets.
 type setProbe struct {
 	k      int      // shingle size
 	slots  []uint64 // 1<<32 | hash, 0 for an empty slot
@@ -224,16 +223,9 @@ type setProbe struct {
 	hashes []uint32 // scratch: its copy-set hashes
 }
 
-// reset builds the probe for set, reusing its storage.
-func (p *setProbe) reset(set []uint32, k int) {
+func newSetProbe(set []uint32, k int) *setProbe {
 	size := 1 << bits.Len(uint(2*len(set)))
-	if cap(p.slots) < size {
-		p.slots, p.stamps = make([]uint64, size), make([]uint32, size)
-	} else {
-		p.slots, p.stamps = p.slots[:size], p.stamps[:size]
-		clear(p.slots)
-	}
-	p.k, p.n = k, len(set)
+	p := &setProbe{k: k, slots: make([]uint64, size), stamps: make([]uint32, size), n: len(set)}
 	mask := uint32(size - 1)
 	for _, h := range set {
 		j := h & mask
@@ -242,6 +234,7 @@ func (p *setProbe) reset(set []uint32, k int) {
 		}
 		p.slots[j] = 1<<32 | uint64(h)
 	}
+	return p
 }
 
 // overlap returns what minhash.Overlap returns for the set and the copy set
