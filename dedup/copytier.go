@@ -139,7 +139,7 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := minhash.Overlap(f.set, rec.shingles())
+	j, c, shared := f.probeSet(st).overlap(rec)
 	need := st.cfg.MinSharedShingles
 	if short := min(len(f.set), int(rec.arrays.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
@@ -251,7 +251,7 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 			}
 		}
 	}
-	_, containment, shared := minhash.Overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), rec.shingles())
+	_, containment, shared := minhash.Overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), st.copySetOf(rec))
 	return longStretch(containment, shared)
 }
 
@@ -355,14 +355,18 @@ const digestSimilarity = 0.1
 // members of its cluster.
 func carriesOthers(st *state, f *features, rec *storyRec) bool {
 	members := rec.cl.members
+	var set []uint32 // rec's copy set, hashed again when first needed
 	for _, m := range members[max(0, len(members)-copyMembers):] {
 		if m == rec || m.arrays.shingles >= rec.arrays.shingles {
 			continue
 		}
-		if _, c, _ := minhash.Overlap(m.shingles(), rec.shingles()); c < st.cfg.CopyContainment {
+		if set == nil {
+			set = st.copySetOf(rec)
+		}
+		if _, c, _ := minhash.Overlap(st.copySetOf(m), set); c < st.cfg.CopyContainment {
 			continue
 		}
-		if _, _, shared := minhash.Overlap(f.set, m.shingles()); shared == 0 && m.vec().dot(f.vec) < digestSimilarity {
+		if _, _, shared := f.probeSet(st).overlap(m); shared == 0 && m.vec().dot(f.vec) < digestSimilarity {
 			return true
 		}
 	}
@@ -379,7 +383,7 @@ func dropCarried(st *state, f *features, copies []copyMatch) []copyMatch {
 	digest := false
 	for i, a := range copies {
 		for _, b := range copies[i+1:] {
-			if carried(a) && carried(b) && unrelated(a.rec, b.rec) {
+			if carried(a) && carried(b) && unrelated(st, a.rec, b.rec) {
 				digest = true
 			}
 		}
@@ -392,8 +396,8 @@ func dropCarried(st *state, f *features, copies []copyMatch) []copyMatch {
 
 // unrelated reports whether two held stories share no word sequence and are
 // less similar in words than digestSimilarity.
-func unrelated(a, b *storyRec) bool {
-	if _, _, shared := minhash.Overlap(a.shingles(), b.shingles()); shared > 0 {
+func unrelated(st *state, a, b *storyRec) bool {
+	if _, _, shared := minhash.Overlap(st.copySetOf(a), st.copySetOf(b)); shared > 0 {
 		return false
 	}
 	return a.vec().dot(b.vec().vector()) < digestSimilarity

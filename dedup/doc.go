@@ -106,10 +106,10 @@
 // A held story keeps what decisions need in compact form (record.go,
 // words.go): its words as indexes into its term vector (whose terms give
 // their word ids) with byte offsets coded in about one byte a word
-// (passages are placed from them, the caller keeps the text), its shingles
-// as sorted 32-bit values hashed from the ids, its term vector with 16-bit
-// weights, all packed without pointers into chunks shared by the stories
-// that arrive together.
+// (passages are placed from them, the caller keeps the text), its term
+// vector with 16-bit weights, all packed without pointers into chunks
+// shared by the stories that arrive together; not its shingles, which are
+// hashed again from the ids when a copy check needs them.
 // Streamed results depend on the order of arrival and are deterministic for
 // a given order; Batch judges a finite collection the same way whatever its
 // order. See timeline.go for the watermark's rules.

@@ -32,6 +32,7 @@ type features struct {
 	hashes   []uint64        // their term hashes
 	shingles []uint64        // sorted distinct word shingles of content
 	set      []uint32        // the shingles as copy checks compare them (copySet)
+	probe    *setProbe       // set, to match held stories with (see probeSet)
 	sig      minhash.Signature
 	fp       simhash.Fingerprint
 	vec      cluster.Vector // unit-length term vector
@@ -104,6 +105,15 @@ func featuresOf(st *state, p *prepared) *features {
 		f.topW[i] = float64(f.vec.Weights[j])
 	}
 	return f
+}
+
+// probeSet returns the story's copy set as held stories are matched with
+// it, built on first use.
+func (f *features) probeSet(st *state) *setProbe {
+	if f.probe == nil {
+		f.probe = newSetProbe(f.set, st.cfg.ShingleSize)
+	}
+	return f.probe
 }
 
 // vector returns the term vector of a story: its title and the words of the

@@ -8,8 +8,8 @@ import (
 	"github.com/newsdup/newsdup/shingle"
 )
 
-// A held story keeps its arrays (term vector, line hashes, copy set, word
-// ids and offsets, figures, quotes) packed into one run of words without
+// A held story keeps its arrays (term vector, line hashes, word ids and
+// offsets, figures, quotes) packed into one run of words without
 // pointers, in a chunk shared with the stories that came before and after
 // it (recordSlab): no object of its own for the allocator where there were
 // nine, one pointer and the lengths in the record where there were nine
@@ -22,29 +22,33 @@ import (
 // id is the low 32 bits of its term. A story whose words are not all terms
 // of its vector (one loaded from a snapshot that says otherwise) keeps
 // its ids whole.
+//
+// Its copy set is not kept, only its size: the set is hashed again from
+// the word ids when a copy check needs it (copySetOf, setProbe), about a
+// third of what the arrays took, for a microsecond or so a check.
 
 // recordArrays are the arrays of a held story, before packing.
 type recordArrays struct {
-	terms    []uint64 // term vector: terms
-	weights  []uint16 // and their quantised weights (heldVector)
-	lines    []uint64 // hashes of its lines
-	shingles []uint32 // copy set (copySet)
-	ids      []uint32 // content word ids
-	offsets  []byte   // and their byte ranges (heldWords)
-	numbers  []uint32 // word ids of its figures
-	quotes   []shingle.Span
+	terms   []uint64 // term vector: terms
+	weights []uint16 // and their quantised weights (heldVector)
+	lines   []uint64 // hashes of its lines
+	setLen  int      // the size of its copy set (copySet), which is not kept
+	ids     []uint32 // content word ids
+	offsets []byte   // and their byte ranges (heldWords)
+	numbers []uint32 // word ids of its figures
+	quotes  []shingle.Span
 }
 
 // packedArrays holds recordArrays in one []uint64: the terms and lines,
-// then as uint32s the shingles, the ids when they are kept whole, the
-// numbers and the quotes (start and end), then as uint16s the weights, then
+// then as uint32s the ids when they are kept whole, the numbers and the quotes (start and end), then as uint16s the weights, then
 // the offsets' bytes and the words' term indexes (idWidth bytes each,
 // little-endian).
 type packedArrays struct {
-	data                                 *uint64 // the first of its (bytesEnd()+7)/8 words, nil if none
-	terms, lines, shingles, ids, numbers uint32  // lengths
-	quotes, offsets                      uint32
-	idWidth                              uint8 // bytes of a word's term index; 0: the ids are kept whole
+	data                               *uint64 // the first of its (bytesEnd()+7)/8 words, nil if none
+	terms, lines, ids, numbers, quotes uint32  // lengths
+	offsets                            uint32
+	shingles                           uint32 // the size of the copy set (not kept)
+	idWidth                            uint8  // bytes of a word's term index; 0: the ids are kept whole
 }
 
 // recordSlab hands out the storage of packed arrays from chunks of
@@ -84,7 +88,7 @@ func (s *recordSlab) alloc(n int) []uint64 {
 // pack returns the packed form of a, stored in s (alone when s is nil).
 func (s *recordSlab) pack(a recordArrays) packedArrays {
 	p := packedArrays{
-		terms: uint32(len(a.terms)), lines: uint32(len(a.lines)), shingles: uint32(len(a.shingles)),
+		terms: uint32(len(a.terms)), lines: uint32(len(a.lines)), shingles: uint32(a.setLen),
 		ids: uint32(len(a.ids)), numbers: uint32(len(a.numbers)), quotes: uint32(len(a.quotes)),
 		offsets: uint32(len(a.offsets)),
 	}
@@ -99,9 +103,9 @@ func (s *recordSlab) pack(a recordArrays) packedArrays {
 	copy(p.u64(), a.terms)
 	copy(p.u64()[len(a.terms):], a.lines)
 	u32 := p.u32()
-	n := copy(u32, a.shingles)
+	n := 0
 	if p.idWidth == 0 {
-		n += copy(u32[n:], a.ids)
+		n += copy(u32, a.ids)
 	}
 	n += copy(u32[n:], a.numbers)
 	for _, q := range a.quotes {
@@ -174,7 +178,7 @@ func (p *packedArrays) rawIDs() uint32 {
 // The byte offsets of the sections of data.
 func (p *packedArrays) u32Start() int { return 8 * int(p.terms+p.lines) }
 func (p *packedArrays) u32Len() int {
-	return int(p.shingles + p.rawIDs() + p.numbers + 2*p.quotes)
+	return int(p.rawIDs() + p.numbers + 2*p.quotes)
 }
 func (p *packedArrays) u16Start() int   { return p.u32Start() + 4*p.u32Len() }
 func (p *packedArrays) bytesStart() int { return p.u16Start() + 2*int(p.terms) }
@@ -214,10 +218,6 @@ func (r *storyRec) lines() []uint64 {
 	return r.arrays.u64()[r.arrays.terms:]
 }
 
-func (r *storyRec) shingles() []uint32 {
-	return r.arrays.u32()[:r.arrays.shingles:r.arrays.shingles]
-}
-
 // ids returns the story's content word ids, decoded into a new slice.
 func (r *storyRec) ids() []uint32 {
 	return r.appendIDs(make([]uint32, 0, r.arrays.ids))
@@ -227,7 +227,7 @@ func (r *storyRec) ids() []uint32 {
 func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 	a := &r.arrays
 	if a.idWidth == 0 {
-		return append(dst, a.u32()[a.shingles:a.shingles+a.ids]...)
+		return append(dst, a.u32()[:a.ids]...)
 	}
 	terms, b := a.u64()[:a.terms], a.indexesView()
 	if a.idWidth == 1 {
@@ -244,7 +244,7 @@ func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 
 func (r *storyRec) numbers() []uint32 {
 	a := &r.arrays
-	lo := a.shingles + a.rawIDs()
+	lo := a.rawIDs()
 	return a.u32()[lo : lo+a.numbers : lo+a.numbers]
 }
 
@@ -254,7 +254,7 @@ func (r *storyRec) quotes() []shingle.Span {
 	if a.quotes == 0 {
 		return nil
 	}
-	u := a.u32()[a.shingles+a.rawIDs()+a.numbers:]
+	u := a.u32()[a.rawIDs()+a.numbers:]
 	out := make([]shingle.Span, a.quotes)
 	for i := range out {
 		out[i] = shingle.Span{Start: int(u[2*i]), End: int(u[2*i+1])}

@@ -3,8 +3,6 @@ package dedup
 import (
 	"cmp"
 	"slices"
-
-	"github.com/newsdup/newsdup/dedup/minhash"
 )
 
 // matchMembers is the number of a cluster's latest members among which a
@@ -74,7 +72,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := minhash.Overlap(f.set, o.m.shingles())
+			j, c, _ := f.probeSet(st).overlap(o.m)
 			add(o.m, SameStory, j, c)
 		}
 	}

@@ -421,7 +421,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		}
 		prevSeq = r.seq
 		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
-		a.shingles = copySet(shingles)
+		a.setLen = len(copySet(shingles))
 		r.arrays = st.slab.pack(a)
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}

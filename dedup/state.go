@@ -41,6 +41,7 @@ type state struct {
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
+	hashBuf  []uint32   // scratch of copyHashes
 	queue    storyHeap
 	dormant  clusterHeap    // clusters whose stories all left, by their latest time
 	late     clusterHeap    // dormant clusters past the story horizon (see compact)
@@ -151,7 +152,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	}
 	hw, hv := holdWords(f.words, f.ids), holdVector(f.vec)
 	rec.arrays = st.slab.pack(recordArrays{
-		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), shingles: f.set,
+		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), setLen: len(f.set),
 		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
 	})
 	rec.eff = st.time.observe(s.Time, source)
@@ -252,8 +253,8 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 	rec.cl = cl
 	cl.members = append(cl.members, rec)
 	st.stories[rec.id] = rec
-	shingles := rec.shingles()
-	if len(shingles) > 0 {
+	set := int(rec.arrays.shingles)
+	if set > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
 		// which a fresh sequence number and our own hasher rule out.
 		if err := st.lsh.Insert(rec, sig); err != nil {
@@ -262,9 +263,9 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		if err := st.sim.Insert(rec, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
-		st.anchors.insert(rec, shingles)
+		st.anchors.insert(rec, st.copyHashes(rec))
 	}
-	if len(shingles) < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
+	if set < st.cfg.MinSharedShingles && rec.arrays.ids > 0 {
 		st.short[rec.identity] = rec
 	}
 	heap.Push(&st.queue, rec)
@@ -282,7 +283,9 @@ func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
 	st.lsh.Remove(rec)
 	st.sim.Remove(rec)
-	st.anchors.remove(rec, rec.shingles())
+	if rec.arrays.shingles > 0 {
+		st.anchors.remove(rec, st.copyHashes(rec))
+	}
 	if st.short[rec.identity] == rec {
 		delete(st.short, rec.identity)
 	}

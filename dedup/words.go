@@ -3,6 +3,7 @@ package dedup
 import (
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/cespare/xxhash/v2"
@@ -168,6 +169,102 @@ func shingleSet(k int, ids []uint32) []uint64 {
 	s := windowHashes(make([]uint64, 0, len(ids)-k+1), ids, k)
 	slices.Sort(s)
 	return slices.Clip(slices.Compact(s))
+}
+
+// appendCopyHashes appends the copy-set hash (the low 32 bits of the
+// shingle hash) of each run of k consecutive ids, or of them all when there
+// are fewer than k: the copy set of a story whose content word ids are ids,
+// before it is sorted and its repeats dropped (copySet of shingleSet).
+func appendCopyHashes(dst, ids []uint32, k int) []uint32 {
+	if len(ids) == 0 {
+		return dst
+	}
+	k = min(k, len(ids))
+	var buf [4 * 16]byte
+	for i := 0; i+k <= len(ids); i++ {
+		for j := 0; j < k; j++ {
+			binary.LittleEndian.PutUint32(buf[4*j:], ids[i+j])
+		}
+		dst = append(dst, uint32(xxhash.Sum64(buf[:4*k])))
+	}
+	return dst
+}
+
+// copySetOf returns the copy set of a held story, hashed again from its word
+// ids: the set it was decided with.
+func (st *state) copySetOf(rec *storyRec) []uint32 {
+	s := appendCopyHashes(make([]uint32, 0, max(1, int(rec.arrays.ids)-st.cfg.ShingleSize+1)), rec.ids(), st.cfg.ShingleSize)
+	slices.Sort(s)
+	return slices.Clip(slices.Compact(s))
+}
+
+// copyHashes returns the copy-set hashes of a held story, unsorted and with
+// repeats (appendCopyHashes), in scratch storage of the state that the next
+// call reuses: what the anchor index posts it under.
+func (st *state) copyHashes(rec *storyRec) []uint32 {
+	ids := rec.appendIDs(st.hashBuf[:0])
+	n := len(ids)
+	st.hashBuf = appendCopyHashes(ids, ids, st.cfg.ShingleSize)
+	return st.hashBuf[n:]
+}
+
+// setProbe matches held stories with the copy set of the story being
+// decided without sorting theirs: an open-addressing table of the set, built
+// once, in which the hashes of a held story (appendCopyHashes) are looked
+// up, each shingle of the set counted once however often the held story
+// repeats it. The counts are those of minhash.Overlap on the two sets.
+type setProbe struct {
+	k      int      // shingle size
+	slots  []uint64 // 1<<32 | hash, 0 for an empty slot
+	stamps []uint32 // the count that last met each slot
+	stamp  uint32
+	n      int      // the size of the set
+	ids    []uint32 // scratch: a held story's word ids
+	hashes []uint32 // scratch: its copy-set hashes
+}
+
+func newSetProbe(set []uint32, k int) *setProbe {
+	size := 1 << bits.Len(uint(2*len(set)))
+	p := &setProbe{k: k, slots: make([]uint64, size), stamps: make([]uint32, size), n: len(set)}
+	mask := uint32(size - 1)
+	for _, h := range set {
+		j := h & mask
+		for p.slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		p.slots[j] = 1<<32 | uint64(h)
+	}
+	return p
+}
+
+// overlap returns what minhash.Overlap returns for the set and the copy set
+// of rec.
+func (p *setProbe) overlap(rec *storyRec) (jaccard, containment float64, shared int) {
+	nb := int(rec.arrays.shingles)
+	if p.n == 0 || nb == 0 {
+		return 0, 0, 0
+	}
+	p.ids = rec.appendIDs(p.ids[:0])
+	p.hashes = appendCopyHashes(p.hashes[:0], p.ids, p.k)
+	if p.stamp++; p.stamp == 0 {
+		clear(p.stamps)
+		p.stamp = 1
+	}
+	mask := uint32(len(p.slots) - 1)
+	for _, h := range p.hashes {
+		for j := h & mask; p.slots[j] != 0; j = (j + 1) & mask {
+			if uint32(p.slots[j]) == h {
+				if p.stamps[j] != p.stamp {
+					p.stamps[j] = p.stamp
+					shared++
+				}
+				break
+			}
+		}
+	}
+	jaccard = float64(shared) / float64(p.n+nb-shared)
+	containment = float64(shared) / float64(min(p.n, nb))
+	return jaccard, containment, shared
 }
 
 // copySet returns the form of a shingle set that copy checks compare: the

@@ -2,7 +2,13 @@ package dedup
 
 import (
 	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/newsdup/newsdup/dedup/minhash"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -94,7 +100,7 @@ func TestShinglesFromHeldWords(t *testing.T) {
 	require.NoError(t, err)
 	rec := d.st.stories[agency.ID]
 	assert.Equal(t, f.shingles, shingleSet(d.cfg.ShingleSize, rec.words().ids))
-	assert.Equal(t, f.set, rec.shingles())
+	assert.Equal(t, f.set, d.st.copySetOf(rec))
 	assert.Equal(t, f.words, rec.words().words(nil))
 }
 
@@ -109,4 +115,69 @@ func TestHeldVector(t *testing.T) {
 	assert.Equal(t, uint16(1), quantum(1e-9), "a positive weight never becomes 0")
 	assert.Equal(t, uint16(0), quantum(0))
 	assert.Equal(t, uint16(weightScale), quantum(1.5), "weights above 1 are clamped")
+}
+
+// The copy-set hashes of word ids, sorted with their repeats dropped, are
+// the copy set of their shingles, for texts shorter and longer than a
+// shingle and with repeated stretches.
+func TestCopyHashes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 300 {
+		k := 1 + rng.IntN(8)
+		ids := make([]uint32, rng.IntN(40))
+		for i := range ids {
+			ids[i] = uint32(rng.IntN(6)) // few distinct words: repeated shingles
+			if trial%2 == 0 {
+				ids[i] = rng.Uint32()
+			}
+		}
+		got := appendCopyHashes(nil, ids, k)
+		slices.Sort(got)
+		got = slices.Compact(got)
+		assert.Equal(t, nonNil(copySet(shingleSet(k, ids))), nonNil(got), "trial %d: k %d, %d ids", trial, k, len(ids))
+	}
+}
+
+// A set probe counts what minhash.Overlap counts between a story's copy set
+// and a held story's, hashed again from its words: held stories that share
+// all, some or none of the set, and repeat some of their shingles.
+func TestSetProbeOverlap(t *testing.T) {
+	d := newDetector(t, Config{Window: -1})
+	rng := rand.New(rand.NewPCG(7, 8))
+	vocab := make([]string, 30)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("word%cx%c", 'a'+rune(i%26), 'a'+rune(i/26))
+	}
+	text := func(n int) string {
+		w := make([]string, n)
+		for i := range w {
+			w[i] = vocab[rng.IntN(len(vocab))]
+		}
+		return strings.Join(w, " ")
+	}
+	base := text(60)
+	texts := []string{base, base + " " + base, base[:len(base)/2], text(60), text(3), "wordaxa"}
+	for i, tx := range texts {
+		_, err := d.Add(Story{ID: fmt.Sprint("held-", i), Text: tx})
+		require.NoError(t, err)
+	}
+	for qi, q := range []string{base, base[len(base)/3:], text(80), text(2)} {
+		_, f := featuresFor(t, d, Story{ID: "q", Text: q})
+		probe := newSetProbe(f.set, d.cfg.ShingleSize)
+		for i := range texts {
+			rec := d.st.stories[fmt.Sprint("held-", i)]
+			j, c, n := minhash.Overlap(f.set, d.st.copySetOf(rec))
+			pj, pc, pn := probe.overlap(rec)
+			assert.Equal(t, n, pn, "query %d, held %d: shared", qi, i)
+			assert.Equal(t, j, pj, "query %d, held %d: Jaccard", qi, i)
+			assert.Equal(t, c, pc, "query %d, held %d: containment", qi, i)
+			if qi == 0 && i <= 1 {
+				assert.Equal(t, len(f.set), pn, "held %d holds every shingle of the query", i)
+			}
+			if qi == 0 && i == 2 {
+				assert.Positive(t, pn, "half of the query's text")
+				assert.Less(t, pn, len(f.set), "half of the query's text")
+			}
+		}
+	}
 }
