@@ -10,7 +10,7 @@ import (
 // Days named in a story's text ("Nov. 2", "November 2, 2016") tell which
 // event of its kind a late report is about: an arrest, a death or a trial
 // weeks after a shooting names the day of the shooting. A cluster remembers
-// the days its stories were published (addEventDays), and a story that
+// the days its stories were published (addEventDay), and a story that
 // names one of them, or the day before, may join it as the same story until
 // Config.EventHorizon, long after the story horizon (see clusterNear), with
 // half the time penalty (see horizonPenalty).

@@ -97,7 +97,6 @@ func featuresOf(st *state, p *prepared) *features {
 	}
 	f.vec = vector(st, p, f, nil)
 	f.termIDs = termIDs(f.vec.Terms)
-	f.termIDs = termIDs(f.vec.Terms)
 	f.top = f.vec.Top(nil, indexTerms)
 	f.topW = make([]float64, len(f.top))
 	for i, t := range f.top {

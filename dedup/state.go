@@ -76,7 +76,7 @@ type clusterRec struct {
 	lines    map[uint64]int32 // line hash -> members that have the line
 	first    time.Time
 	last     time.Time
-	days     []int32 // days of its event: see addEventDays
+	days     []int32 // days of its event: see addEventDay
 	kept     int     // stories that left the window and still count in the summary
 	late     bool    // past the story horizon, in outline: see compact
 	dropped  bool    // no longer in the state
@@ -380,8 +380,11 @@ func (st *state) evictDormant() {
 	for len(st.dormant) > 0 {
 		e := st.dormant[0]
 		switch cl := e.cl; {
-		case cl.dropped || len(cl.members) > 0:
-			heap.Pop(&st.dormant) // gone, or joined again: back when its stories leave
+		case cl.dropped || cl.late || len(cl.members) > 0:
+			// Gone, in outline by an earlier entry (a cluster that lost its
+			// last story twice with the same latest time has two), or
+			// joined again: back when its stories leave.
+			heap.Pop(&st.dormant)
 		case !cl.last.Equal(e.last):
 			heap.Pop(&st.dormant) // joined and left again since: in again by its latest time
 			heap.Push(&st.dormant, dormantCluster{cl, cl.last})
@@ -421,8 +424,7 @@ const lateTerms = 32
 // until Config.EventHorizon after its latest story, but only by a story that
 // names a day of its event (see clusterNear), it keeps its lateTerms
 // heaviest terms, its years, times and event days, and it is found by those
-// days rather than through the story index. Compacting a cluster in outline
-// changes nothing.
+// days rather than through the story index.
 func (st *state) compact(cl *clusterRec) {
 	st.terms.Remove(cl.key, cl.indexed)
 	cl.indexed = nil
@@ -430,10 +432,8 @@ func (st *state) compact(cl *clusterRec) {
 		st.dfDown(t) // the term leaves the cluster
 	}
 	cl.lines, cl.members = nil, nil
-	if !cl.late {
-		cl.late = true
-		st.byDay.Add(cl.key, dayTerms(cl))
-	}
+	cl.late = true
+	st.byDay.Add(cl.key, dayTerms(cl))
 }
 
 // revive brings a cluster in outline back when a story joins it: it is found
