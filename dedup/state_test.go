@@ -328,12 +328,7 @@ func TestStoryHorizon(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := newDetector(t, Config{})
-			feed := newFiller(t, d, 7)
-			feed.until(feed.start.Add(minSamples * time.Hour))
-			a := agency
-			a.Time = feed.next()
-			_, err := d.Add(a)
-			require.NoError(t, err)
+			feed, a := fedAgency(t, d, agency)
 			later := a.Time.Add(time.Duration(c.days) * 24 * time.Hour)
 			feed.until(later)
 			_, held := d.ClusterOf(a.ID)
@@ -390,22 +385,16 @@ func TestEventHorizon(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := newDetector(t, c.config)
-			feed := newFiller(t, d, 7)
-			feed.until(feed.start.Add(minSamples * time.Hour))
-			a := agency
-			a.Time = feed.next()
-			_, err := d.Add(a)
-			require.NoError(t, err)
+			feed, a := fedAgency(t, d, agency)
 			later := a.Time.Add(time.Duration(c.days) * 24 * time.Hour)
 			feed.until(later)
 			r := rewrite
 			r.Time = later
 			switch {
 			case c.named == 100:
-				r.Text = fmt.Sprintf("Update on the talks of %s, %s and %s.\n\n", a.Time.Format("Jan. 2"),
-					a.Time.AddDate(0, 0, 3).Format("Jan. 2"), a.Time.AddDate(0, 0, 9).Format("Jan. 2")) + r.Text
+				r.Text = naming(r.Text, a.Time, a.Time.AddDate(0, 0, 3), a.Time.AddDate(0, 0, 9))
 			case c.named >= 0:
-				r.Text = fmt.Sprintf("Update on the talks of %s.\n\n", a.Time.AddDate(0, 0, -c.named).Format("Jan. 2")) + r.Text
+				r.Text = naming(r.Text, a.Time.AddDate(0, 0, -c.named))
 			}
 			res, err := d.Add(r)
 			require.NoError(t, err)
@@ -417,12 +406,7 @@ func TestEventHorizon(t *testing.T) {
 	}
 	t.Run("in outline", func(t *testing.T) {
 		d := newDetector(t, Config{})
-		feed := newFiller(t, d, 7)
-		feed.until(feed.start.Add(minSamples * time.Hour))
-		a := agency
-		a.Time = feed.next()
-		_, err := d.Add(a)
-		require.NoError(t, err)
+		feed, a := fedAgency(t, d, agency)
 		key := d.st.stories[a.ID].cl.key
 		// The stream's watermark is Window and Lateness behind its latest story.
 		behind := DefaultWindow + DefaultLateness + 24*time.Hour
@@ -434,7 +418,7 @@ func TestEventHorizon(t *testing.T) {
 		assert.Empty(t, cl.indexed, "out of the story index")
 		r := rewrite
 		r.Time = feed.next()
-		r.Text = fmt.Sprintf("Update on the talks of %s.\n\n", a.Time.Format("Jan. 2")) + r.Text
+		r.Text = naming(r.Text, a.Time)
 		p, err := d.prep.prepare(r)
 		require.NoError(t, err)
 		f := featuresOf(d.st, p)
@@ -448,6 +432,33 @@ func TestEventHorizon(t *testing.T) {
 		assert.Nil(t, d.st.clusters[key], "dropped past the event horizon")
 		checkClusterSums(t, d.st)
 	})
+}
+
+// fedAgency feeds a detector an hour of fillers for each hour of the
+// stream until its watermark can move, then the agency story, dated then.
+// It returns the filler, to move the stream on, and the story as added.
+func fedAgency(t *testing.T, d *Detector, agency Story) (*filler, Story) {
+	t.Helper()
+	feed := newFiller(t, d, 7)
+	feed.until(feed.start.Add(minSamples * time.Hour))
+	agency.Time = feed.next()
+	_, err := d.Add(agency)
+	require.NoError(t, err)
+	return feed, agency
+}
+
+// naming returns text under a first paragraph that names the days given
+// ("Update on the talks of Dec. 6, Dec. 9 and Dec. 15.").
+func naming(text string, days ...time.Time) string {
+	names := make([]string, len(days))
+	for i, d := range days {
+		names[i] = d.Format("Jan. 2")
+	}
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + list
+	}
+	return "Update on the talks of " + list + ".\n\n" + text
 }
 
 // A cluster fed for weeks, one version a day with words of its own, keeps a
