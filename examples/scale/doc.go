@@ -50,7 +50,10 @@
 // detector's banding takes for the stories of the last window, built on its
 // own after the stream (signatures not counted).
 //
-// -cpuprofile and -memprofile write profiles of the stream for go tool pprof.
+// -cpuprofile and -memprofile write profiles of the stream for go tool pprof;
+// with -cpuprofile-from k the CPU profile starts after story k, so that
+// profiles of runs of different lengths compare the cost of an Add with
+// few stories held and with many.
 // -stalltrace keeps the last second or so of an execution trace in memory
 // and writes it out after each Add slower than -stall (20 ms) and than all
 // before it, so that the slowest Add of the run is the last "Add" region of

@@ -51,6 +51,7 @@ type options struct {
 	seed       uint64
 	noPassages bool
 	cpuProfile string
+	cpuFrom    int
 	memProfile string
 	flatTol    float64
 	stallTrace string
@@ -69,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the stream")
 	fs.BoolVar(&o.noPassages, "no-passages", false, "skip finding shared passages (Config.NoPassages)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the stream to `file`")
+	fs.IntVar(&o.cpuFrom, "cpuprofile-from", 0, "with -cpuprofile, start the profile after this many `stories`, so that it shows the cost of an Add with that many held")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken at the end of the stream, to `file`")
 	fs.StringVar(&o.stallTrace, "stalltrace", "", "keep an execution trace of the last second or so in memory (runtime/trace's flight recorder) and write it to `file` after each Add slower than -stall and than every Add before: the slowest one is the trace's last Add region")
 	fs.DurationVar(&o.stall, "stall", 20*time.Millisecond, "the Add latency that -stalltrace writes a trace for")
@@ -92,6 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -window must not be zero (negative keeps every story)", errUsage)
 	case o.flatTol < 0:
 		return o, fmt.Errorf("%w: -flat must not be negative", errUsage)
+	case o.cpuFrom < 0 || o.cpuFrom >= o.n:
+		return o, fmt.Errorf("%w: -cpuprofile-from must be at least 0 and below -n", errUsage)
 	}
 	return o, nil
 }
@@ -213,16 +217,29 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(w, "readings after a forced GC; stories/s and gc_cpu_%% (the share of the CPU time used that went to garbage collection) over the interval, reading time excluded\n")
 	fmt.Fprintf(w, "%10s %11s %14s %9s %9s %9s %9s %10s\n", "stories", "stories/s", "heap_inuse_MB", "sys_MB", "rss_MB", "held", "clusters", "gc_cpu_%")
 
+	var profile *os.File
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
 		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
+		profile = f
+		defer pprof.StopCPUProfile()
+	}
+	startProfile := func() error {
+		if profile == nil {
+			return nil
+		}
+		if err := pprof.StartCPUProfile(profile); err != nil {
 			return fmt.Errorf("scale: %w", err)
 		}
-		defer pprof.StopCPUProfile()
+		return nil
+	}
+	if o.cpuFrom == 0 {
+		if err := startProfile(); err != nil {
+			return err
+		}
 	}
 
 	var fr *trace.FlightRecorder
@@ -247,6 +264,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	used0, gc0 := cpuTimes()
 	var usedAll, gcAll float64
 	for i := range o.n {
+		if i == o.cpuFrom && i > 0 {
+			if err := startProfile(); err != nil {
+				return err
+			}
+		}
 		s := gen.next()
 		var region *trace.Region
 		if fr != nil {
