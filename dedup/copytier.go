@@ -272,47 +272,98 @@ func longStretch(containment float64, shared int) bool {
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
 func numbersConflict(f *features, rec *storyRec) bool {
-	a := toldNumbers(f.hashes, f.figures, rec.vec().terms)
-	b := toldNumbers(rec.ids(), rec.numbers(), f.termIDs)
+	// Only figures one story has and the other lacks can be missing: when
+	// neither has two of those, nothing the one tells is missing from the
+	// other, and the words need not be read.
+	other := rec.numbers()
+	if both := sharedCount(f.numbers, other); len(f.numbers)-both < 2 && len(other)-both < 2 {
+		return false
+	}
+	a := f.figureContexts().told(rec.vec().terms)
+	b := figureContextsOf(rec.ids(), other).told(f.termIDs)
 	if len(a) <= len(b) {
-		return figuresMissing(a, rec.numbers())
+		return figuresMissing(a, other)
 	}
 	return figuresMissing(b, f.numbers)
+}
+
+// sharedCount returns the number of values two sorted slices share.
+func sharedCount(a, b []uint32) int {
+	_, _, shared := minhash.Overlap(a, b)
+	return shared
 }
 
 // figuresMissing reports whether at least two of the figures told, and more
 // than a quarter of them, are missing from other. Both are sorted.
 func figuresMissing(told, other []uint32) bool {
-	_, _, shared := minhash.Overlap(told, other)
-	missing := len(told) - shared
+	missing := len(told) - sharedCount(told, other)
 	return missing >= 2 && 4*missing > len(told)
 }
 
-// toldNumbers returns the word ids, sorted and distinct, of the figures of a
-// story (its words, by term hash or word id, and its figures numbers, sorted)
-// whose nearest word before or after that is not a figure itself is one of
-// terms (sorted).
-func toldNumbers[T uint32 | uint64](ids, numbers, terms []T) []uint32 {
+// figureContext is one figure of a story's words (by term hash or word id)
+// with the nearest words before and after it that are not figures
+// themselves.
+type figureContext[T uint32 | uint64] struct {
+	figure, before, after T
+	hasBefore, hasAfter   bool
+}
+
+// figureContexts lists the figures of a story, in text order, with the
+// words around them: what numbersConflict reads of a story's words, read
+// once.
+type figureContexts[T uint32 | uint64] []figureContext[T]
+
+// figureContextsOf returns the figure contexts of a story's words ids, whose
+// figures have the sorted ids numbers.
+func figureContextsOf[T uint32 | uint64](ids, numbers []T) figureContexts[T] {
 	if len(numbers) == 0 {
 		return nil
 	}
+	// Most words are not figures: a 256-bit filter of the figures answers
+	// for most of them without a search.
+	var filter [4]uint64
+	bit := func(id T) uint64 { return uint64(id) * 0x9E3779B97F4A7C15 >> 56 }
+	for _, n := range numbers {
+		b := bit(n)
+		filter[b>>6] |= 1 << (b & 63)
+	}
 	isNumber := func(id T) bool {
+		if b := bit(id); filter[b>>6]&(1<<(b&63)) == 0 {
+			return false
+		}
 		_, ok := slices.BinarySearch(numbers, id)
 		return ok
 	}
-	known := func(i, step int) bool {
-		for ; i >= 0 && i < len(ids); i += step {
-			if !isNumber(ids[i]) {
-				_, ok := slices.BinarySearch(terms, ids[i])
-				return ok
-			}
+	var out figureContexts[T]
+	last, hasLast := T(0), false // the last word that is not a figure
+	run := 0                     // figures since it
+	for _, id := range ids {
+		if isNumber(id) {
+			out = append(out, figureContext[T]{figure: id, before: last, hasBefore: hasLast})
+			run++
+			continue
 		}
-		return false
+		for i := len(out) - run; i < len(out); i++ {
+			out[i].after, out[i].hasAfter = id, true
+		}
+		last, hasLast, run = id, true, 0
+	}
+	return out
+}
+
+// told returns the word ids, sorted and distinct, of the figures whose
+// nearest word before or after that is not a figure itself is one of terms
+// (sorted): the figures of sentences another story, whose terms those are,
+// tells too.
+func (c figureContexts[T]) told(terms []T) []uint32 {
+	in := func(id T) bool {
+		_, ok := slices.BinarySearch(terms, id)
+		return ok
 	}
 	var out []uint32
-	for i, id := range ids {
-		if isNumber(id) && (known(i-1, -1) || known(i+1, 1)) {
-			out = append(out, uint32(id))
+	for _, x := range c {
+		if x.hasBefore && in(x.before) || x.hasAfter && in(x.after) {
+			out = append(out, uint32(x.figure))
 		}
 	}
 	slices.Sort(out)

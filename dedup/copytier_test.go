@@ -2,6 +2,8 @@ package dedup
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -238,4 +240,48 @@ func TestDigestDoesNotChainUnrelatedStories(t *testing.T) {
 			assert.Equal(t, id, r.Cluster, again.ID)
 		}
 	})
+}
+
+// TestFigureContextsTold checks figureContexts.told against the definition
+// it implements, read off the words directly: a figure is told when the
+// nearest word before or after it that is not a figure is one of the terms.
+func TestFigureContextsTold(t *testing.T) {
+	reference := func(ids, numbers, terms []uint32) []uint32 {
+		isNumber := func(id uint32) bool { return slices.Contains(numbers, id) }
+		known := func(i, step int) bool {
+			for ; i >= 0 && i < len(ids); i += step {
+				if !isNumber(ids[i]) {
+					return slices.Contains(terms, ids[i])
+				}
+			}
+			return false
+		}
+		var out []uint32
+		for i, id := range ids {
+			if isNumber(id) && (known(i-1, -1) || known(i+1, 1)) {
+				out = append(out, id)
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		// Words 0-9 are figures, 10-29 words; terms a random half of all.
+		ids := make([]uint32, r.IntN(12))
+		for i := range ids {
+			ids[i] = uint32(r.IntN(30))
+		}
+		var numbers, terms []uint32
+		for id := range uint32(30) {
+			if id < 10 && slices.Contains(ids, id) {
+				numbers = append(numbers, id)
+			}
+			if r.IntN(2) == 0 {
+				terms = append(terms, id)
+			}
+		}
+		got := figureContextsOf(ids, numbers).told(terms)
+		require.Equal(t, reference(ids, numbers, terms), got, "words %v, figures %v, terms %v", ids, numbers, terms)
+	}
 }

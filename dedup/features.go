@@ -25,14 +25,16 @@ const (
 // features are what the tiers compare: computed from a prepared story and
 // the detector's state (learned boilerplate, document frequencies).
 type features struct {
-	boiler   []bool          // per line: site boilerplate
-	content  []shingle.Token // words outside boilerplate, stop words removed
-	words    []word          // content words with their offsets, for passages
-	ids      []uint32        // their ids
-	hashes   []uint64        // their term hashes
-	shingles []uint64        // sorted distinct word shingles of content
-	set      []uint32        // the shingles as copy checks compare them (copySet)
-	probe    *setProbe       // set, to match held stories with (see probeSet)
+	boiler   []bool                 // per line: site boilerplate
+	content  []shingle.Token        // words outside boilerplate, stop words removed
+	words    []word                 // content words with their offsets, for passages
+	ids      []uint32               // their ids
+	hashes   []uint64               // their term hashes
+	shingles []uint64               // sorted distinct word shingles of content
+	set      []uint32               // the shingles as copy checks compare them (copySet)
+	probe    *setProbe              // set, to match held stories with (see probeSet)
+	figCtx   figureContexts[uint64] // see figureContexts
+	figDone  bool
 	sig      minhash.Signature
 	fp       simhash.Fingerprint
 	vec      cluster.Vector // unit-length term vector
@@ -104,6 +106,15 @@ func featuresOf(st *state, p *prepared) *features {
 		f.topW[i] = float64(f.vec.Weights[j])
 	}
 	return f
+}
+
+// figureContexts returns the story's figures with the words around them
+// (by term hash), for numbersConflict, computed on first use.
+func (f *features) figureContexts() figureContexts[uint64] {
+	if !f.figDone {
+		f.figCtx, f.figDone = figureContextsOf(f.hashes, f.figures), true
+	}
+	return f.figCtx
 }
 
 // probeSet returns the story's copy set as held stories are matched with
