@@ -133,6 +133,56 @@ type table struct {
 type scratch[K comparable] struct {
 	fps   []uint32
 	cands []candidate[K]
+	seen  slotSet
+}
+
+// slotSet is a set of slots, an open-addressing table reused from query to
+// query: a slot is in it when its stamp is the current one, so that emptying
+// it costs nothing.
+type slotSet struct {
+	slots  []uint32
+	stamps []uint32
+	stamp  uint32
+	n      int
+}
+
+// reset empties the set.
+func (s *slotSet) reset() {
+	s.n = 0
+	if s.stamp++; s.stamp == 0 {
+		clear(s.stamps)
+		s.stamp = 1
+	}
+}
+
+// add adds slot to the set and reports whether it was not in it already.
+func (s *slotSet) add(slot uint32) bool {
+	if 2*(s.n+1) > len(s.slots) {
+		s.grow()
+	}
+	mask := uint32(len(s.slots) - 1)
+	for i := (slot * 0x9E3779B1) & mask; ; i = (i + 1) & mask {
+		if s.stamps[i] != s.stamp {
+			s.slots[i], s.stamps[i] = slot, s.stamp
+			s.n++
+			return true
+		}
+		if s.slots[i] == slot {
+			return false
+		}
+	}
+}
+
+// grow doubles the table, keeping the slots in the set.
+func (s *slotSet) grow() {
+	old, oldStamps, stamp := s.slots, s.stamps, s.stamp
+	size := max(64, 2*len(old))
+	s.slots, s.stamps, s.stamp, s.n = make([]uint32, size), make([]uint32, size), 1, 0
+	for i, slot := range old {
+		if oldStamps[i] == stamp {
+			s.add(slot)
+		}
+	}
 }
 
 type candidate[K comparable] struct {
@@ -203,7 +253,7 @@ func (x *Index[K]) Query(dst []K, sig minhash.Signature) ([]K, error) {
 		x.mu.RUnlock()
 		return dst, err
 	}
-	s.cands = x.collect(s.cands[:0], sig, s.fps)
+	s.cands = x.collect(s.cands[:0], &s.seen, sig, s.fps)
 	x.mu.RUnlock()
 	return appendCandidates(dst, s.cands), nil
 }
@@ -228,7 +278,7 @@ func (x *Index[K]) QueryInsert(dst []K, id K, sig minhash.Signature) ([]K, error
 		x.mu.Unlock()
 		return dst, err
 	}
-	s.cands = x.collect(s.cands[:0], sig, s.fps)
+	s.cands = x.collect(s.cands[:0], &s.seen, sig, s.fps)
 	err = x.insertLocked(id, sig, s.fps)
 	x.mu.Unlock()
 	if err != nil { // not reached: both checks were made under the lock
@@ -282,12 +332,16 @@ func (x *Index[K]) checkBound(sig minhash.Signature) error {
 	return nil
 }
 
-// collect appends the items sharing a band with sig to cands. x.mu must be
-// held.
-func (x *Index[K]) collect(cands []candidate[K], sig minhash.Signature, fps []uint32) []candidate[K] {
+// collect appends the items sharing a band with sig to cands, each once
+// (seen holds the slots met). x.mu must be held.
+//
+// Near-duplicates share most bands, so that a story copied many times is in
+// most of the chains walked: each item is read, and sorted, once.
+func (x *Index[K]) collect(cands []candidate[K], seen *slotSet, sig minhash.Signature, fps []uint32) []candidate[K] {
 	if sig.IsEmpty() {
 		return cands
 	}
+	seen.reset()
 	for j, fp := range fps {
 		t := x.table(j, fp)
 		pos, found := x.find(t, j, fp)
@@ -295,23 +349,21 @@ func (x *Index[K]) collect(cands []candidate[K], sig minhash.Signature, fps []ui
 			continue
 		}
 		for it := t.heads[pos]; it != noSlot; it = *x.next(it, j) {
-			item := x.item(it)
-			cands = append(cands, candidate[K]{order: item.order, id: item.id})
+			if seen.add(it) {
+				item := x.item(it)
+				cands = append(cands, candidate[K]{order: item.order, id: item.id})
+			}
 		}
 	}
 	return cands
 }
 
-// appendCandidates appends the ids of cands to dst in insertion order,
-// each once.
+// appendCandidates appends the ids of cands, which are distinct, to dst in
+// insertion order.
 func appendCandidates[K comparable](dst []K, cands []candidate[K]) []K {
 	slices.SortFunc(cands, func(a, b candidate[K]) int { return cmp.Compare(a.order, b.order) })
-	var last uint64
 	for _, c := range cands {
-		if c.order != last {
-			dst = append(dst, c.id)
-			last = c.order
-		}
+		dst = append(dst, c.id)
 	}
 	clear(cands) // drop references held by ids for the garbage collector
 	return dst

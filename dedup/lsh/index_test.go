@@ -336,9 +336,10 @@ func TestTableCollisions(t *testing.T) {
 			where[id] = fp
 			live = append(live, id)
 		}
+		var seen slotSet
 		for _, fp := range pool {
 			x.mu.RLock()
-			cands := x.collect(nil, sig, []uint32{fp})
+			cands := x.collect(nil, &seen, sig, []uint32{fp})
 			x.mu.RUnlock()
 			got := appendCandidates(nil, cands)
 			require.Equal(t, len(model[fp]), len(got), "band hash %#x after %d operations", fp, id)
@@ -358,4 +359,21 @@ func TestTableCollisions(t *testing.T) {
 		used += t.used
 	}
 	assert.Equal(t, distinct, used)
+}
+
+// TestSlotSet checks the set collect uses against a map, over resets and
+// growth.
+func TestSlotSet(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var s slotSet
+	for round := range 50 {
+		s.reset()
+		model := make(map[uint32]bool)
+		for range rng.IntN(400) {
+			slot := uint32(rng.IntN(300)) * 97
+			require.Equal(t, !model[slot], s.add(slot), "round %d, slot %d", round, slot)
+			model[slot] = true
+		}
+		require.Equal(t, len(model), s.n)
+	}
 }
