@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 
 	"github.com/newsdup/newsdup/shingle"
@@ -41,31 +42,74 @@ func findPassages(r *Result, job *passageJob, maxPassages int) {
 	var hb []uint64
 	var wb []word
 	var ib []uint32
+	var first firstTable
 	for i, o := range job.others {
 		ib = o.appendIDs(ib[:0])
 		hb = windowHashes(hb[:0], ib, passageShingle)
 		wb = heldWords{ids: ib, offsets: o.arrays.offsetsView()}.words(wb[:0])
-		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes(), hb, maxPassages)
+		first.fill(hb)
+		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes(), hb, &first, maxPassages)
 	}
+}
+
+// firstTable maps the shingle hashes of a story to the position of their
+// first occurrence: an open-addressing table that findPassages fills once
+// for each match, reusing its storage.
+type firstTable struct {
+	keys []uint64
+	pos  []int32 // -1 for an empty slot
+}
+
+// fill makes the table that of hashes.
+func (t *firstTable) fill(hashes []uint64) {
+	size := 1 << bits.Len(uint(2*len(hashes)))
+	if size > len(t.keys) {
+		t.keys, t.pos = make([]uint64, size), make([]int32, size)
+	} else {
+		t.keys, t.pos = t.keys[:size], t.pos[:size]
+	}
+	for i := range t.pos {
+		t.pos[i] = -1
+	}
+	mask := uint64(size - 1)
+	for j, h := range hashes {
+		i := h & mask
+		for t.pos[i] >= 0 && t.keys[i] != h {
+			i = (i + 1) & mask
+		}
+		if t.pos[i] < 0 {
+			t.keys[i], t.pos[i] = h, int32(j)
+		}
+	}
+}
+
+// get returns the position of the first occurrence of h, and whether it
+// occurs.
+func (t *firstTable) get(h uint64) (int, bool) {
+	mask := uint64(len(t.keys) - 1)
+	for i := h & mask; t.pos[i] >= 0; i = (i + 1) & mask {
+		if t.keys[i] == h {
+			return int(t.pos[i]), true
+		}
+	}
+	return 0, false
 }
 
 // sharedPassages finds the stretches of text shared by the story of job and
 // another story (its words b and quotes): maximal runs of consecutive word
 // 3-shingles (hashes ha and hb) found, in the same order, in both.
-func sharedPassages(job *passageJob, ha []uint64, b []word, quotes []shingle.Span, hb []uint64, maxPassages int) []Passage {
+//
+// first is the table of hb (firstTable.fill).
+func sharedPassages(job *passageJob, ha []uint64, b []word, quotes []shingle.Span, hb []uint64, first *firstTable, maxPassages int) []Passage {
 	const k = passageShingle
 	if len(ha) == 0 || len(hb) == 0 {
 		return nil
 	}
 	a := job.words
-	first := make(map[uint64]int, len(hb))
-	for j := len(hb) - 1; j >= 0; j-- {
-		first[hb[j]] = j
-	}
 	type run struct{ a0, a1, b0, b1 int }
 	var runs []run
 	for i, h := range ha {
-		j, ok := first[h]
+		j, ok := first.get(h)
 		if !ok {
 			continue
 		}
