@@ -149,14 +149,49 @@ func snapshotWords(ids []uint32, offsets []byte, textLen int) ([]word, bool) {
 // windowHashes appends the hash of each run of k consecutive ids (none when
 // there are fewer than k ids).
 func windowHashes(dst []uint64, ids []uint32, k int) []uint64 {
-	var buf [4 * 16]byte
 	for i := 0; i+k <= len(ids); i++ {
-		for j := 0; j < k; j++ {
-			binary.LittleEndian.PutUint32(buf[4*j:], ids[i+j])
-		}
-		dst = append(dst, xxhash.Sum64(buf[:4*k]))
+		dst = append(dst, windowHash(ids[i:i+k]))
 	}
 	return dst
+}
+
+// The primes of XXH64.
+const (
+	xxPrime1 uint64 = 11400714785074694791
+	xxPrime2 uint64 = 14029467366897019727
+	xxPrime3 uint64 = 1609587929392839161
+	xxPrime4 uint64 = 9650029242287828579
+	xxPrime5 uint64 = 2870177450012600261
+)
+
+// windowHash returns the XXH64 hash (seed 0) of word ids w (at most 16)
+// written as little-endian 32-bit values: xxhash.Sum64 of those bytes,
+// computed from the ids for windows of fewer than 8 words, which is what
+// every shingle is, without writing them out.
+func windowHash(w []uint32) uint64 {
+	n := 4 * len(w)
+	if n >= 32 {
+		var buf [4 * 16]byte
+		for j, id := range w {
+			binary.LittleEndian.PutUint32(buf[4*j:], id)
+		}
+		return xxhash.Sum64(buf[:n])
+	}
+	h := xxPrime5 + uint64(n)
+	for ; len(w) >= 2; w = w[2:] {
+		k := uint64(w[0]) | uint64(w[1])<<32
+		k = bits.RotateLeft64(k*xxPrime2, 31) * xxPrime1
+		h = bits.RotateLeft64(h^k, 27)*xxPrime1 + xxPrime4
+	}
+	if len(w) == 1 {
+		h = bits.RotateLeft64(h^uint64(w[0])*xxPrime1, 23)*xxPrime2 + xxPrime3
+	}
+	h ^= h >> 33
+	h *= xxPrime2
+	h ^= h >> 29
+	h *= xxPrime3
+	h ^= h >> 32
+	return h
 }
 
 // shingleSet returns the sorted distinct word k-shingles (k at most 16) of
@@ -180,12 +215,8 @@ func appendCopyHashes(dst, ids []uint32, k int) []uint32 {
 		return dst
 	}
 	k = min(k, len(ids))
-	var buf [4 * 16]byte
 	for i := 0; i+k <= len(ids); i++ {
-		for j := 0; j < k; j++ {
-			binary.LittleEndian.PutUint32(buf[4*j:], ids[i+j])
-		}
-		dst = append(dst, uint32(xxhash.Sum64(buf[:4*k])))
+		dst = append(dst, uint32(windowHash(ids[i:i+k])))
 	}
 	return dst
 }

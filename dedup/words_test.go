@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/newsdup/newsdup/dedup/minhash"
 
 	"github.com/stretchr/testify/assert"
@@ -178,6 +179,23 @@ func TestSetProbeOverlap(t *testing.T) {
 				assert.Positive(t, pn, "half of the query's text")
 				assert.Less(t, pn, len(f.set), "half of the query's text")
 			}
+		}
+	}
+}
+
+// TestWindowHash checks windowHash against xxhash.Sum64 of the ids written
+// out, for every window length a shingle can have.
+func TestWindowHash(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var buf [4 * 16]byte
+	for k := 1; k <= 16; k++ {
+		for range 200 {
+			w := make([]uint32, k)
+			for j := range w {
+				w[j] = r.Uint32()
+				binary.LittleEndian.PutUint32(buf[4*j:], w[j])
+			}
+			require.Equal(t, xxhash.Sum64(buf[:4*k]), windowHash(w), "window %v", w)
 		}
 	}
 }
