@@ -84,8 +84,8 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 	}
 	enough := func() bool { return len(copies) >= enoughCopies }
 	for i, n := len(ids)-1, 0; i >= 0 && n < maxCopyCandidates && !enough(); i-- { // the latest first
-		if near(ids[i]) {
-			check(ids[i])
+		if rec := st.handles.get(ids[i]); near(rec) {
+			check(rec)
 			n++
 		}
 	}
@@ -94,8 +94,8 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		if n == maxCopyCandidates || enough() {
 			break
 		}
-		if near(m.ID) {
-			check(m.ID)
+		if rec := st.handles.get(m.ID); near(rec) {
+			check(rec)
 			n++
 		}
 	}

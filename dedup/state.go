@@ -33,10 +33,11 @@ type state struct {
 	seq      uint64 // sequence number of the last story inserted
 	stories  map[string]*storyRec
 	clusters map[uint64]*clusterRec // by key: the seq of the first member
-	lsh      *lsh.Index[*storyRec]
-	sim      *simhash.Index[*storyRec]
-	anchors  *anchorIndex         // anchor shingles -> stories, for trimmed copies
-	short    map[uint64]*storyRec // identity -> latest story, for texts too short for the LSH index
+	lsh      *lsh.Index[uint32]     // by handle (storyRec.handle)
+	sim      *simhash.Index[uint32] // by handle
+	handles  handleTable            // the stories in the LSH and SimHash indexes, by handle
+	anchors  *anchorIndex           // anchor shingles -> stories, for trimmed copies
+	short    map[uint64]*storyRec   // identity -> latest story, for texts too short for the LSH index
 	terms    *cluster.Index
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
@@ -62,7 +63,10 @@ type storyRec struct {
 	year      int
 	identity  uint64 // see features
 	cl        *clusterRec
-	heapIdx   int
+	heapIdx   int32
+	// handle is the story's key in the LSH and SimHash indexes, 0 when it
+	// is in neither (see handleTable).
+	handle uint32
 }
 
 // clusterRec is a cluster held by the detector.
@@ -101,11 +105,11 @@ func newState(cfg *Config) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
-	li, err := lsh.NewIndex[*storyRec](params)
+	li, err := lsh.NewIndex[uint32](params)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
-	si, err := simhash.NewIndex[*storyRec](simhashDistance)
+	si, err := simhash.NewIndex[uint32](simhashDistance)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
@@ -257,10 +261,11 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 	if set > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
 		// which a fresh sequence number and our own hasher rule out.
-		if err := st.lsh.Insert(rec, sig); err != nil {
+		rec.handle = st.handles.add(rec)
+		if err := st.lsh.Insert(rec.handle, sig); err != nil {
 			panic("dedup: LSH insert: " + err.Error())
 		}
-		if err := st.sim.Insert(rec, fp); err != nil {
+		if err := st.sim.Insert(rec.handle, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
 		st.anchors.insert(rec, st.copyHashes(rec))
@@ -281,8 +286,12 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 // that leave after those take them along.
 func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
-	st.lsh.Remove(rec)
-	st.sim.Remove(rec)
+	if rec.handle != 0 {
+		st.lsh.Remove(rec.handle)
+		st.sim.Remove(rec.handle)
+		st.handles.remove(rec.handle)
+		rec.handle = 0
+	}
 	if rec.arrays.shingles > 0 {
 		st.anchors.remove(rec, st.copyHashes(rec))
 	}
@@ -358,7 +367,7 @@ func (st *state) dropCluster(cl *clusterRec) {
 // remove takes a held story out of the window queue and detaches it,
 // forgetting what it taught.
 func (st *state) remove(rec *storyRec) {
-	heap.Remove(&st.queue, rec.heapIdx)
+	heap.Remove(&st.queue, int(rec.heapIdx))
 	st.detach(rec, true)
 }
 
@@ -626,7 +635,7 @@ func (h *storyHeap) at(i int) *storyRec { return h.pages[i>>heapPageBits][i&(hea
 
 func (h *storyHeap) set(i int, r *storyRec) {
 	h.pages[i>>heapPageBits][i&(heapPage-1)] = r
-	r.heapIdx = i
+	r.heapIdx = int32(i)
 }
 
 func (h *storyHeap) Len() int { return h.n }
@@ -662,4 +671,41 @@ func (h *storyHeap) Pop() any {
 		h.pages = h.pages[:len(h.pages)-1]
 	}
 	return r
+}
+
+// handleTable numbers the stories in the LSH and SimHash indexes, which are
+// keyed by these handles rather than by pointers: their items, and the maps
+// from ids to items, hold no pointers for the garbage collector to scan,
+// and the only pointers to the stories they index are those of this table,
+// one a story, in pages of contiguous memory. Handles of stories that left
+// are used again; 0 is no story.
+type handleTable struct {
+	pages [][]*storyRec
+	n     uint32   // handles issued: 1 to n
+	free  []uint32 // handles of stories that left
+}
+
+// add gives rec a handle.
+func (t *handleTable) add(rec *storyRec) uint32 {
+	var h uint32
+	if k := len(t.free); k > 0 {
+		h, t.free = t.free[k-1], t.free[:k-1]
+	} else {
+		t.n++
+		h = t.n
+		if int(h>>heapPageBits) == len(t.pages) {
+			t.pages = append(t.pages, make([]*storyRec, heapPage))
+		}
+	}
+	t.pages[h>>heapPageBits][h&(heapPage-1)] = rec
+	return h
+}
+
+// get returns the story with handle h.
+func (t *handleTable) get(h uint32) *storyRec { return t.pages[h>>heapPageBits][h&(heapPage-1)] }
+
+// remove frees handle h.
+func (t *handleTable) remove(h uint32) {
+	t.pages[h>>heapPageBits][h&(heapPage-1)] = nil
+	t.free = append(t.free, h)
 }

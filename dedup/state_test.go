@@ -519,3 +519,31 @@ func (f *filler) until(end time.Time) {
 		require.NoError(f.t, err)
 	}
 }
+
+// TestHandleTable checks that handles are distinct while held, that each
+// finds its story, and that freed handles are given out again.
+func TestHandleTable(t *testing.T) {
+	var tab handleTable
+	recs := make([]*storyRec, 3*heapPage)
+	handles := make([]uint32, len(recs))
+	seen := make(map[uint32]bool)
+	for i := range recs {
+		recs[i] = &storyRec{seq: uint64(i)}
+		handles[i] = tab.add(recs[i])
+		require.NotZero(t, handles[i])
+		require.False(t, seen[handles[i]], "handle %d given twice", handles[i])
+		seen[handles[i]] = true
+	}
+	for i, h := range handles {
+		require.Same(t, recs[i], tab.get(h))
+	}
+	for i := 0; i < len(recs); i += 2 {
+		tab.remove(handles[i])
+	}
+	again := tab.add(&storyRec{})
+	assert.Equal(t, handles[len(recs)-2], again, "the last handle freed is given out first")
+	assert.Equal(t, uint32(len(recs)), tab.n, "no new handle while freed ones remain")
+	for i := 1; i < len(recs); i += 2 {
+		require.Same(t, recs[i], tab.get(handles[i]))
+	}
+}
