@@ -272,6 +272,33 @@ func (c *Centroid) Agreement(o *Centroid) float64 {
 	return math.Min(1, dot/math.Sqrt(c.norm2*o.norm2))
 }
 
+// AverageLink returns the mean cosine between the vectors summed in the
+// centroid and those summed in o, each pair counted once: the average link
+// of two clusters whose members were added as unit-length vectors. Unlike
+// Agreement, which compares the clusters' directions, it falls as either
+// cluster's members spread out, so a cluster of loosely related stories
+// links weakly to everything. It is 0 when either is empty.
+func (c *Centroid) AverageLink(o *Centroid) float64 {
+	if c.n == 0 || o.n == 0 {
+		return 0
+	}
+	var dot float64
+	i, j := 0, 0
+	for i < len(c.terms) && j < len(o.terms) {
+		switch {
+		case c.terms[i] < o.terms[j]:
+			i++
+		case o.terms[j] < c.terms[i]:
+			j++
+		default:
+			dot += c.sums[i] * o.sums[j]
+			i++
+			j++
+		}
+	}
+	return dot / (float64(c.n) * float64(o.n))
+}
+
 // Truncate keeps the k heaviest terms of the centroid (by summed weight,
 // the smaller term first among equals) and returns the terms it drops, in
 // increasing order. The count of vectors stays: the centroid still stands

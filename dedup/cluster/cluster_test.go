@@ -365,3 +365,47 @@ func TestCentroidTruncate(t *testing.T) {
 	assert.Nil(t, c.Truncate(50))
 	assert.Len(t, c.Truncate(-1), 10, "below zero keeps nothing")
 }
+
+func TestCentroidAverageLink(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var a, b Centroid
+	assert.Zero(t, a.AverageLink(&b), "empty centroids link nothing")
+	var va, vb []Vector
+	for i := 0; i < 5; i++ {
+		v := randomVector(rng, 40, 10)
+		va = append(va, v)
+		a.Add(v)
+	}
+	for i := 0; i < 3; i++ {
+		v := randomVector(rng, 40, 10)
+		vb = append(vb, v)
+		b.Add(v)
+	}
+	assert.Zero(t, a.AverageLink(&Centroid{}))
+
+	// The mean of the cosines of every pair across the two clusters.
+	mean := func(x, y []Vector) float64 {
+		s := 0.0
+		for _, v := range x {
+			for _, w := range y {
+				s += v.Cosine(w)
+			}
+		}
+		return s / float64(len(x)*len(y))
+	}
+	want := mean(va, vb)
+	assert.InDelta(t, want, a.AverageLink(&b), 1e-6)
+	assert.InDelta(t, want, b.AverageLink(&a), 1e-6)
+
+	// A merged cluster links to a third as the size-weighted mean of its parts.
+	var c Centroid
+	vc := []Vector{randomVector(rng, 40, 10), randomVector(rng, 40, 10)}
+	for _, v := range vc {
+		c.Add(v)
+	}
+	ac, bc := a.AverageLink(&c), b.AverageLink(&c)
+	a.Merge(&b)
+	assert.InDelta(t, mean(append(slices.Clone(va), vb...), vc), a.AverageLink(&c), 1e-6)
+	assert.InDelta(t, (5*ac+3*bc)/8, a.AverageLink(&c), 1e-6)
+	assert.Less(t, a.AverageLink(&a), 1.0, "the members of a spread cluster are not all alike")
+}

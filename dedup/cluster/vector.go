@@ -1,9 +1,9 @@
 package cluster
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 )
 
 // Vector is a sparse term vector: Terms sorted in increasing order, without
@@ -84,20 +84,17 @@ func FromMap(m map[uint64]float64, normalise bool) Vector {
 // first (ties broken by term, so the result is deterministic), and returns
 // the extended slice.
 func (v Vector) Top(dst []uint64, n int) []uint64 {
-	idx := make([]int, len(v.Terms))
+	idx := make([]int32, len(v.Terms))
 	for i := range idx {
-		idx[i] = i
+		idx[i] = int32(i)
 	}
-	sort.Slice(idx, func(a, b int) bool {
-		wa, wb := v.Weights[idx[a]], v.Weights[idx[b]]
-		if wa != wb {
-			return wa > wb
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := cmp.Compare(v.Weights[b], v.Weights[a]); c != 0 {
+			return c
 		}
-		return v.Terms[idx[a]] < v.Terms[idx[b]]
+		return cmp.Compare(v.Terms[a], v.Terms[b])
 	})
-	if n > len(idx) {
-		n = len(idx)
-	}
+	n = min(n, len(idx))
 	for _, i := range idx[:n] {
 		dst = append(dst, v.Terms[i])
 	}
