@@ -48,17 +48,39 @@ func (s Stories) Story(i int) (Story, error) { return s[i], nil }
 // compared with the stories held when the dated ones are done: those of the
 // last Window plus Lateness of the collection.
 //
-// Memory is bounded by what the window holds, as for a stream, plus the
-// keys of the collection. Texts are analysed, and shared passages found, on
-// all cores.
+// Then Batch takes a second look at the clusters, which a stream cannot: it
+// merges the clusters that are one story as wholes, whatever the order in
+// which their stories came. Two clusters merge when their stories agree on
+// average (the mean similarity of their stories, pair by pair, is 0.4 or
+// more) and they are near in time: within Config.StoryHorizon of each
+// other, or within Config.EventHorizon when a story of one names a day on
+// which the other's stories were published (undated clusters, and all with
+// a negative Window, whatever their dates), and unless their stories name
+// days and none of one's is a day of the other. The best agreeing pair merges
+// first, into the older cluster, whose id the merged cluster keeps. An
+// average over pairs of stories is not moved by one story, so a story that
+// bridges two stories, or a digest that strings several together, does not
+// merge them. Verdicts stay as they were given: a story that started a
+// cluster is still New when its cluster has been merged into an older one.
 //
-// Batch calls emit once for each story, in the order it adds them (by
-// time), with the story's index in the collection and its result, or the
-// error Add gives a story it rejects (ErrDuplicateID for a repeated id, for
-// instance); emit is called from one goroutine at a time. An error from
-// emit or from the collection, or the end of ctx, stops Batch, which
-// returns it. Batch returns the detector, which holds the last window of
-// stories and their clusters.
+// Besides what the window holds, as for a stream, Batch keeps for the
+// whole collection the keys, the result of each story (its matches and
+// their passages) and an outline of each cluster (the sum of its stories'
+// 64 heaviest terms, its dates): memory grows with the collection, by a
+// few hundred bytes to a few kilobytes a story. Texts are analysed, and
+// shared passages found, on all cores.
+//
+// Batch calls emit once for each story, when every story has been judged,
+// in the order it added them (by time), with the story's index in the
+// collection and its result, or the error Add gives a story it rejects
+// (ErrDuplicateID for a repeated id, for instance); emit is called from
+// one goroutine at a time. Each result names its story's final cluster, so
+// no result lists clusters Merged. An error from emit or from the
+// collection, or the end of ctx, stops Batch, which returns it; it then
+// emits nothing more, and nothing at all if the stories were not all
+// judged. Batch returns the detector, which holds the last window of
+// stories and their clusters, merged as the results say: adding to it goes
+// on from the end of the collection as a stream.
 func Batch(ctx context.Context, cfg Config, c Collection, emit func(i int, r Result, err error) error) (*Detector, error) {
 	d, err := NewDetector(cfg)
 	if err != nil {
@@ -86,6 +108,15 @@ func Batch(ctx context.Context, cfg Config, c Collection, emit func(i int, r Res
 	}()
 	jobs := make([]*passageJob, batchChunk)
 	results := make([]Result, batchChunk)
+	type held struct {
+		i   int
+		r   Result
+		err error
+		o   *outline
+	}
+	var all []held
+	d.outlines = newOutlines()
+	defer func() { d.outlines = nil }()
 	for w := range chunks {
 		if err := ctx.Err(); err != nil {
 			return d, err
@@ -93,23 +124,40 @@ func Batch(ctx context.Context, cfg Config, c Collection, emit func(i int, r Res
 		if w.readErr != nil {
 			return d, w.readErr
 		}
+		outs := make([]*outline, len(w.idx))
 		for k := range w.idx {
 			results[k], jobs[k] = Result{}, nil
 			if w.errs[k] == nil {
 				results[k], jobs[k], w.errs[k] = d.add(ctx, w.prep[k])
+				if w.errs[k] == nil {
+					outs[k] = d.outlines.last
+				}
 			}
 			w.prep[k] = nil
 		}
 		parallel(len(w.idx), workers, func(k int) { findPassages(&results[k], jobs[k], d.cfg.MaxPassages) })
 		for k, i := range w.idx {
-			if err := emit(i, results[k], w.errs[k]); err != nil {
-				return d, err
-			}
+			all = append(all, held{i, results[k], w.errs[k], outs[k]})
 		}
 		clear(jobs)
 		clear(results)
 	}
-	return d, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return d, err
+	}
+	d.mu.Lock()
+	d.outlines.relinkAll(&d.cfg)
+	d.relinkHeld()
+	d.mu.Unlock()
+	for _, h := range all {
+		if h.o != nil {
+			h.r.Cluster, h.r.Merged = h.o.root().id, nil
+		}
+		if err := emit(h.i, h.r, h.err); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }
 
 // batchChunkWork is a chunk of Batch's stories, read and analysed.

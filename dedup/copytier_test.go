@@ -221,6 +221,22 @@ func TestDigestDoesNotChainUnrelatedStories(t *testing.T) {
 		assert.Len(t, clusters, len(ids), "the carried stories share clusters")
 	})
 
+	t.Run("batch", func(t *testing.T) {
+		// Batch's second look merges clusters that agree as wholes; the
+		// digest agrees with each story it carries, the stories with
+		// each other not at all.
+		stories := []Story{digest}
+		for i, id := range ids {
+			stories = append(stories, at(by[id], i+1))
+		}
+		rs, _, _ := batchResults(t, Config{}, stories)
+		clusters := map[string]bool{}
+		for _, r := range rs[1:] {
+			clusters[r.Cluster] = true
+		}
+		assert.Len(t, clusters, len(ids), "the carried stories share clusters")
+	})
+
 	t.Run("digest last", func(t *testing.T) {
 		d := newDetector(t, Config{})
 		for i, id := range ids {

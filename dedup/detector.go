@@ -53,6 +53,9 @@ type Detector struct {
 	mu  sync.Mutex
 	st  *state
 	log *sharedLog // nil for a detector alone
+	// outlines, set by Batch alone, records the clusters of each story
+	// added, for Batch's second look at the story tier (relinkAll).
+	outlines *outlines
 }
 
 // NewDetector returns a Detector for cfg, or an error wrapping ErrInvalidConfig.
@@ -150,6 +153,10 @@ func (d *Detector) add(ctx context.Context, p *prepared) (Result, *passageJob, e
 		}
 		rec := d.apply(e, p, f, dec, pos)
 		r, job := resultOf(d.st, p, f, dec, rec)
+		if ol := d.outlines; ol != nil {
+			ol.last = ol.observe(p, f, &r)
+			ol.byKey[rec.cl.key] = ol.last
+		}
 		d.st.evict()
 		return r, job, nil
 	}

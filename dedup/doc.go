@@ -112,7 +112,11 @@
 // hashed again from the ids when a copy check needs them.
 // Streamed results depend on the order of arrival and are deterministic for
 // a given order; Batch judges a finite collection the same way whatever its
-// order. See timeline.go for the watermark's rules.
+// order, and then takes a second look a stream cannot: it merges the
+// clusters that agree as wholes (their stories' mean similarity, pair by
+// pair) and are near in time, so that fragments of one story that no later
+// story bridged end as one cluster. See timeline.go for the watermark's
+// rules.
 //
 // # State across restarts and workers
 //

@@ -154,7 +154,8 @@ type Result struct {
 	// pipeline that stored cluster ids relabels the stories of these
 	// clusters with Cluster. Clusters merge only when they agree with each
 	// other as wholes, never through one story alone (see the package
-	// documentation).
+	// documentation). Batch's results name each story's final cluster and
+	// list none.
 	Merged []string
 	// Late reports a story that came after stories published within
 	// Config.Window of it had left the detector (more than Window plus the

@@ -86,8 +86,9 @@
 //
 // Stories already answered with a cluster in "merged" now belong to
 // "cluster": a pipeline that stored cluster ids relabels them. With -batch
-// the same holds, in input order: a line may list a cluster named on lines
-// before it or after it.
+// every line names its story's final cluster and none lists "merged": the
+// collection is judged as a whole before any line is written, and its
+// clusters that agree as wholes are merged (see dedup.Batch).
 //
 // With -passages each match also carries its Jaccard, containment and
 // similarity scores and the passages the two stories share: byte offsets
