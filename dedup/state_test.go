@@ -44,7 +44,8 @@ func TestWindow(t *testing.T) {
 
 	// Three days later the agency story, the rewrite and the undated note
 	// (held under the stream's time when it came) have left; a copy of the
-	// agency story is new.
+	// agency story is no copy, but the same story: its cluster stays
+	// joinable for the story horizon.
 	feed(tick/perHour + 72)
 	_, ok := d.ClusterOf(seedAgency)
 	assert.False(t, ok)
@@ -56,7 +57,8 @@ func TestWindow(t *testing.T) {
 	again.ID, again.Time = "agency-again", at(tick)
 	r, err = d.Add(again)
 	require.NoError(t, err)
-	assert.Equal(t, New, r.Kind)
+	assert.Equal(t, SameStory, r.Kind)
+	assert.Equal(t, seedAgency, r.Cluster)
 	assert.False(t, r.Late)
 
 	// A story published three days before it is no copy of it, whenever it
@@ -66,14 +68,15 @@ func TestWindow(t *testing.T) {
 	old.ID = "old-copy"
 	r, err = d.Add(old)
 	require.NoError(t, err)
-	assert.Equal(t, New, r.Kind)
+	assert.NotEqual(t, Copy, r.Kind)
 	assert.True(t, r.Late)
 	_, ok = d.ClusterOf("old-copy")
 	assert.False(t, ok)
 }
 
-// Two stories are copies or versions of one story only when published
-// within the window of each other, in whichever order they come.
+// Two stories are copies only when published within the window of each
+// other, and versions of one story within the story horizon, in whichever
+// order they come.
 func TestTimeIsTheStories(t *testing.T) {
 	agency, _ := seedStories(t)
 	day := func(n int) time.Time { return time.Date(2021, 12, 20+n, 12, 0, 0, 0, time.UTC) }
@@ -85,8 +88,11 @@ func TestTimeIsTheStories(t *testing.T) {
 	}{
 		{"two days apart, in order", 2, false, Copy},
 		{"two days apart, the later first", 2, true, Copy},
-		{"four days apart, in order", 4, false, New},
-		{"four days apart, the later first", 4, true, New},
+		// Beyond the window, within the story horizon: the same story.
+		{"four days apart, in order", 4, false, SameStory},
+		{"four days apart, the later first", 4, true, SameStory},
+		{"eight days apart, in order", 8, false, New},
+		{"eight days apart, the later first", 8, true, New},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := newDetector(t, Config{})

@@ -81,7 +81,7 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		return 0
 	}
 	s := cl.centroid.Cosine(f.vec)
-	if sharesLines(p, f, cl) {
+	if sharesLines(p, f, cl) && !(s >= rerunAgreement && rerun(p, f, cl)) {
 		if rest := cl.centroid.Cosine(vector(st, p, f, cl.lines)); rest < st.cfg.SameStoryThreshold {
 			s = rest
 		}
@@ -101,6 +101,40 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		}
 	}
 	return s
+}
+
+// A story that shares lines with a cluster is a rerun of its text, rather
+// than a story sharing a few lines with it, when at least rerunShare of
+// its words are in those lines and it agrees with the cluster as a whole at
+// rerunAgreement or more: a resend of a wire story after the copy window,
+// a story published again days later. A story carried whole by a digest
+// the cluster holds shares all its lines with the cluster, but agrees with
+// it only as far as it is a part of the digest (about 0.33 for one story of
+// three).
+const (
+	rerunShare     = 0.8
+	rerunAgreement = 0.5
+)
+
+// rerun reports whether a story is a rerun of a cluster's text: at least
+// rerunShare of its words (title and lines outside learned boilerplate)
+// are in lines the cluster's members have.
+func rerun(p *prepared, f *features, cl *clusterRec) bool {
+	shared, all := 0, len(p.title)
+	if _, ok := cl.lines[p.titleHash]; ok && p.titleHash != 0 {
+		shared = len(p.title)
+	}
+	for i, l := range p.lines {
+		if f.boiler[i] {
+			continue
+		}
+		n := l.Hi - l.Lo
+		all += n
+		if _, ok := cl.lines[l.Hash]; ok {
+			shared += n
+		}
+	}
+	return all > 0 && float64(shared) >= rerunShare*float64(all)
 }
 
 // sharesLines reports whether a story has a line, or a title, that a member of

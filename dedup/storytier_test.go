@@ -183,3 +183,37 @@ func TestStoryTierNeedsEvidence(t *testing.T) {
 		assert.Less(t, joined, n/100)
 	})
 }
+
+// A story published again word for word after the copy window (a resend
+// four days on, a story run again within the week) is not a copy, which the
+// window bounds, but it is the same story: the lines it shares with its
+// cluster are the whole of it, not a few lines shared by a different story.
+// A story that shares one paragraph of it and tells the rest on its own is
+// judged on the rest.
+func TestRerunAfterCopyWindow(t *testing.T) {
+	agency, _ := seedStories(t)
+	for _, after := range []time.Duration{90 * time.Hour, 6 * 24 * time.Hour} {
+		d := newDetector(t, Config{})
+		_, err := d.Add(agency)
+		require.NoError(t, err)
+		again := agency
+		again.ID, again.Time = "again", agency.Time.Add(after)
+		r, err := d.Add(again)
+		require.NoError(t, err)
+		assert.Equal(t, SameStory, r.Kind, after)
+		assert.Equal(t, seedAgency, r.Cluster, after)
+		assert.Greater(t, r.Score, 0.7, after)
+	}
+
+	stories := newsroom(t)
+	d := newDetector(t, Config{})
+	_, err := d.Add(agency)
+	require.NoError(t, err)
+	paragraphs := strings.Split(agency.Text, "\n\n")
+	require.Greater(t, len(paragraphs), 3)
+	other := Story{ID: "other", Time: agency.Time.Add(90 * time.Hour),
+		Text: storyText(stories, "snow-1") + "\n\n" + paragraphs[2]}
+	r, err := d.Add(other)
+	require.NoError(t, err)
+	assert.Equal(t, New, r.Kind, "one shared paragraph does not make a snow story the talks story")
+}
