@@ -288,11 +288,13 @@ func (c *collection) live() []*group {
 }
 
 // groupFor returns the group a story with verdict r joins, creating it for
-// a new story. Cluster ids are story ids, which may come back once their
-// story has left the window, so the group is looked for first among those
-// of the stories matched.
+// a new story that starts its own cluster. (A new story of a batch run can
+// name an older cluster, into which batch mode's second look merged its
+// own: it joins that one.) Cluster ids are story ids, which may come back
+// once their story has left the window, so the group is looked for first
+// among those of the stories matched.
 func (c *collection) groupFor(r dedup.Result, matches []int) int {
-	if r.Kind == dedup.New {
+	if r.Kind == dedup.New && r.Cluster == r.ID {
 		c.groups = append(c.groups, &group{id: r.Cluster})
 		c.groupOf[r.Cluster] = len(c.groups) - 1
 		return len(c.groups) - 1

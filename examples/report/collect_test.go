@@ -121,6 +121,23 @@ func TestMergedGroups(t *testing.T) {
 	has(t, out.String(), `<p class="merged">Its arrival merged the clusters <code>s1</code>, <code>s3</code> into this one.</p>`)
 }
 
+// TestBatchMergedNewStory checks that a new story whose cluster batch
+// mode's second look merged into an older one (its result names the older
+// cluster) joins that cluster's group, and does not take its id for a group
+// of its own.
+func TestBatchMergedNewStory(t *testing.T) {
+	c := newCollection(nil)
+	c.add(storyAt(0), false, newResult(0))
+	c.add(storyAt(1), false, newResult(1))
+	c.add(storyAt(2), false, dedup.Result{ID: "s2", Cluster: "s0", Kind: dedup.New})
+	c.add(storyAt(3), false, dedup.Result{ID: "s3", Cluster: "s0", Kind: dedup.Copy})
+	live := c.live()
+	require.Len(t, live, 2)
+	assert.Equal(t, "s0", live[0].id)
+	assert.Equal(t, []int{0, 2, 3}, live[0].members)
+	assert.Equal(t, "s1", live[1].id)
+}
+
 // TestMergedShown renders clusters that say what merged into them.
 func TestMergedShown(t *testing.T) {
 	p := page{Title: "t", Clusters: []clusterView{{
