@@ -123,17 +123,7 @@ func dayNumber(t shingle.Token) int {
 // story names may be one of an earlier event of a thread ("the offer
 // announced March 16"), which a later story would then join through.
 func (cl *clusterRec) addEventDay(d int32) {
-	i, ok := slices.BinarySearch(cl.days, d)
-	switch {
-	case ok:
-		return
-	case len(cl.days) == maxEventDays:
-		if i == len(cl.days) {
-			return
-		}
-		cl.days = cl.days[:len(cl.days)-1]
-	}
-	cl.days = slices.Insert(cl.days, i, d)
+	cl.days = addDay(cl.days, d)
 }
 
 // namesEventDay reports whether a story names a day of a cluster's event:
@@ -141,12 +131,30 @@ func (cl *clusterRec) addEventDay(d int32) {
 // report of an evening's shooting comes the next day). A story naming more
 // than maxEvidenceDays days names none.
 func (cl *clusterRec) namesEventDay(named []int32) bool {
-	if len(named) > maxEvidenceDays {
-		return false
+	return len(named) <= maxEvidenceDays && namesDayOf(named, cl.days)
+}
+
+// addDay adds d to sorted days, keeping the earliest maxEventDays.
+func addDay(days []int32, d int32) []int32 {
+	i, ok := slices.BinarySearch(days, d)
+	switch {
+	case ok:
+		return days
+	case len(days) == maxEventDays:
+		if i == len(days) {
+			return days
+		}
+		days = days[:len(days)-1]
 	}
+	return slices.Insert(days, i, d)
+}
+
+// namesDayOf reports whether one of the days named is one of the days
+// given, or the day before one.
+func namesDayOf(named, days []int32) bool {
 	for _, d := range named {
-		i, _ := slices.BinarySearch(cl.days, d)
-		if i < len(cl.days) && cl.days[i] <= d+1 {
+		i, _ := slices.BinarySearch(days, d)
+		if i < len(days) && days[i] <= d+1 {
 			return true
 		}
 	}

@@ -144,21 +144,6 @@ func (ol *outlines) add(id string) *outline {
 	return o
 }
 
-// addDay adds d to sorted days, keeping the earliest maxEventDays.
-func addDay(days []int32, d int32) []int32 {
-	i, ok := slices.BinarySearch(days, d)
-	switch {
-	case ok:
-		return days
-	case len(days) == maxEventDays:
-		if i == len(days) {
-			return days
-		}
-		days = days[:len(days)-1]
-	}
-	return slices.Insert(days, i, d)
-}
-
 // absorb merges outline m into o.
 func (o *outline) absorb(m *outline) {
 	o.sum.Merge(&m.sum)
@@ -205,18 +190,6 @@ func (cfg *Config) near(a, b *outline) bool {
 		return true
 	}
 	return gap <= cfg.EventHorizon && (namesDayOf(a.named, b.days) || namesDayOf(b.named, a.days))
-}
-
-// namesDayOf reports whether one of the days named is one of the days
-// given, or the day before one.
-func namesDayOf(named, days []int32) bool {
-	for _, d := range named {
-		i, _ := slices.BinarySearch(days, d)
-		if i < len(days) && days[i] <= d+1 {
-			return true
-		}
-	}
-	return false
 }
 
 // relink is a candidate merge: two outlines, at the versions they had when
