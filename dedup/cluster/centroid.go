@@ -252,20 +252,7 @@ func (c *Centroid) Agreement(o *Centroid) float64 {
 	if c.n == 0 || o.n == 0 || c.norm2 <= 0 || o.norm2 <= 0 {
 		return 0
 	}
-	var dot float64
-	i, j := 0, 0
-	for i < len(c.terms) && j < len(o.terms) {
-		switch {
-		case c.terms[i] < o.terms[j]:
-			i++
-		case o.terms[j] < c.terms[i]:
-			j++
-		default:
-			dot += c.sums[i] * o.sums[j]
-			i++
-			j++
-		}
-	}
+	dot := c.dot(o)
 	if dot <= 0 {
 		return 0
 	}
@@ -282,6 +269,11 @@ func (c *Centroid) AverageLink(o *Centroid) float64 {
 	if c.n == 0 || o.n == 0 {
 		return 0
 	}
+	return c.dot(o) / (float64(c.n) * float64(o.n))
+}
+
+// dot returns the dot product of the two centroids' summed weights.
+func (c *Centroid) dot(o *Centroid) float64 {
 	var dot float64
 	i, j := 0, 0
 	for i < len(c.terms) && j < len(o.terms) {
@@ -296,7 +288,7 @@ func (c *Centroid) AverageLink(o *Centroid) float64 {
 			j++
 		}
 	}
-	return dot / (float64(c.n) * float64(o.n))
+	return dot
 }
 
 // Truncate keeps the k heaviest terms of the centroid (by summed weight,
