@@ -81,7 +81,7 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		return 0
 	}
 	s := cl.centroid.Cosine(f.vec)
-	if sharesLines(p, f, cl) && !(s >= rerunAgreement && rerun(p, f, cl)) {
+	if shared, all, any := sharedLines(p, f, cl); any && !(s >= rerunAgreement && rerun(shared, all)) {
 		if rest := cl.centroid.Cosine(vector(st, p, f, cl.lines)); rest < st.cfg.SameStoryThreshold {
 			s = rest
 		}
@@ -117,12 +117,20 @@ const (
 )
 
 // rerun reports whether a story is a rerun of a cluster's text: at least
-// rerunShare of its words (title and lines outside learned boilerplate)
-// are in lines the cluster's members have.
-func rerun(p *prepared, f *features, cl *clusterRec) bool {
-	shared, all := 0, len(p.title)
+// rerunShare of its words (title and lines outside learned boilerplate) are
+// in lines the cluster's members have (shared of all, see sharedLines).
+func rerun(shared, all int) bool {
+	return all > 0 && float64(shared) >= rerunShare*float64(all)
+}
+
+// sharedLines reports whether a story has a line, or a title, that a member
+// of the cluster has too, outside learned boilerplate (any), and how many of
+// its words (title and lines outside learned boilerplate: all) are in such
+// lines (shared).
+func sharedLines(p *prepared, f *features, cl *clusterRec) (shared, all int, any bool) {
+	all = len(p.title)
 	if _, ok := cl.lines[p.titleHash]; ok && p.titleHash != 0 {
-		shared = len(p.title)
+		shared, any = len(p.title), true
 	}
 	for i, l := range p.lines {
 		if f.boiler[i] {
@@ -131,22 +139,8 @@ func rerun(p *prepared, f *features, cl *clusterRec) bool {
 		n := l.Hi - l.Lo
 		all += n
 		if _, ok := cl.lines[l.Hash]; ok {
-			shared += n
+			shared, any = shared+n, true
 		}
 	}
-	return all > 0 && float64(shared) >= rerunShare*float64(all)
-}
-
-// sharesLines reports whether a story has a line, or a title, that a member of
-// the cluster has too, outside learned boilerplate.
-func sharesLines(p *prepared, f *features, cl *clusterRec) bool {
-	if _, ok := cl.lines[p.titleHash]; ok && p.titleHash != 0 {
-		return true
-	}
-	for i, l := range p.lines {
-		if _, ok := cl.lines[l.Hash]; ok && !f.boiler[i] {
-			return true
-		}
-	}
-	return false
+	return shared, all, any
 }
