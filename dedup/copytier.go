@@ -279,7 +279,7 @@ func numbersConflict(f *features, rec *storyRec) bool {
 	if both := sharedCount(f.numbers, other); len(f.numbers)-both < 2 && len(other)-both < 2 {
 		return false
 	}
-	a := f.figureContexts().told(rec.vec().terms)
+	a := f.figureContexts().toldBy(rec.vec().has)
 	b := figureContextsOf(rec.ids(), other).told(f.termIDs)
 	if len(a) <= len(b) {
 		return figuresMissing(a, other)
@@ -356,10 +356,14 @@ func figureContextsOf[T uint32 | uint64](ids, numbers []T) figureContexts[T] {
 // (sorted): the figures of sentences another story, whose terms those are,
 // tells too.
 func (c figureContexts[T]) told(terms []T) []uint32 {
-	in := func(id T) bool {
+	return c.toldBy(func(id T) bool {
 		_, ok := slices.BinarySearch(terms, id)
 		return ok
-	}
+	})
+}
+
+// toldBy is told, with the terms given by whether they hold a word.
+func (c figureContexts[T]) toldBy(in func(T) bool) []uint32 {
 	var out []uint32
 	for _, x := range c {
 		if x.hasBefore && in(x.before) || x.hasAfter && in(x.after) {

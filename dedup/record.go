@@ -15,6 +15,9 @@ import (
 // nine, one pointer and the lengths in the record where there were nine
 // slice headers, and nothing in it for the garbage collector to scan.
 //
+// Its terms are kept as their indexes in the detector's term table
+// (termTable), 4 bytes a term where the term takes 8.
+//
 // Its content words are kept as the index of their term in its term vector,
 // one byte a word when the vector has at most 256 terms, two when it has
 // more, where a word id takes four: each content word is a term of the
@@ -39,13 +42,15 @@ type recordArrays struct {
 	quotes  []shingle.Span
 }
 
-// packedArrays holds recordArrays in one []uint64: the terms and lines,
-// then as uint32s the ids when they are kept whole, the numbers and the quotes (start and end), then as uint16s the weights, then
+// packedArrays holds recordArrays in one []uint64: the lines, then as
+// uint32s the terms' indexes in dict, the ids when they are kept whole, the
+// numbers and the quotes (start and end), then as uint16s the weights, then
 // the offsets' bytes and the words' term indexes (idWidth bytes each,
 // little-endian).
 type packedArrays struct {
-	data                               *uint64 // the first of its (bytesEnd()+7)/8 words, nil if none
-	terms, lines, ids, numbers, quotes uint32  // lengths
+	data                               *uint64    // the first of its (bytesEnd()+7)/8 words, nil if none
+	dict                               *termTable // where its terms are interned
+	terms, lines, ids, numbers, quotes uint32     // lengths
 	offsets                            uint32
 	shingles                           uint32 // the size of the copy set (not kept)
 	idWidth                            uint8  // bytes of a word's term index; 0: the ids are kept whole
@@ -85,9 +90,11 @@ func (s *recordSlab) alloc(n int) []uint64 {
 	return d
 }
 
-// pack returns the packed form of a, stored in s (alone when s is nil).
-func (s *recordSlab) pack(a recordArrays) packedArrays {
+// pack returns the packed form of a, stored in s (alone when s is nil),
+// its terms interned in dict: see release.
+func (s *recordSlab) pack(a recordArrays, dict *termTable) packedArrays {
 	p := packedArrays{
+		dict:  dict,
 		terms: uint32(len(a.terms)), lines: uint32(len(a.lines)), shingles: uint32(a.setLen),
 		ids: uint32(len(a.ids)), numbers: uint32(len(a.numbers)), quotes: uint32(len(a.quotes)),
 		offsets: uint32(len(a.offsets)),
@@ -100,12 +107,14 @@ func (s *recordSlab) pack(a recordArrays) packedArrays {
 		}
 	}
 	p.data = unsafe.SliceData(s.alloc((p.bytesEnd() + 7) / 8))
-	copy(p.u64(), a.terms)
-	copy(p.u64()[len(a.terms):], a.lines)
+	copy(p.u64(), a.lines)
 	u32 := p.u32()
-	n := 0
+	for i, t := range a.terms {
+		u32[i] = dict.intern(t)
+	}
+	n := len(a.terms)
 	if p.idWidth == 0 {
-		n += copy(u32, a.ids)
+		n += copy(u32[n:], a.ids)
 	}
 	n += copy(u32[n:], a.numbers)
 	for _, q := range a.quotes {
@@ -167,6 +176,16 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 	return idx, true
 }
 
+// release lets go of the terms of p in its term table: p's vector must not
+// be read after the table settles.
+func (p *packedArrays) release() {
+	if p.terms > 0 {
+		for _, i := range p.u32()[:p.terms] {
+			p.dict.release(i)
+		}
+	}
+}
+
 // rawIDs returns the number of ids kept whole.
 func (p *packedArrays) rawIDs() uint32 {
 	if p.idWidth == 0 {
@@ -176,9 +195,9 @@ func (p *packedArrays) rawIDs() uint32 {
 }
 
 // The byte offsets of the sections of data.
-func (p *packedArrays) u32Start() int { return 8 * int(p.terms+p.lines) }
+func (p *packedArrays) u32Start() int { return 8 * int(p.lines) }
 func (p *packedArrays) u32Len() int {
-	return int(p.rawIDs() + p.numbers + 2*p.quotes)
+	return int(p.terms + p.rawIDs() + p.numbers + 2*p.quotes)
 }
 func (p *packedArrays) u16Start() int   { return p.u32Start() + 4*p.u32Len() }
 func (p *packedArrays) bytesStart() int { return p.u16Start() + 2*int(p.terms) }
@@ -194,8 +213,8 @@ func view[T any](data *uint64, off, n int) []T {
 	return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(data), off)), n)
 }
 
-// u64 returns the terms and lines.
-func (p *packedArrays) u64() []uint64 { return view[uint64](p.data, 0, int(p.terms+p.lines)) }
+// u64 returns the lines.
+func (p *packedArrays) u64() []uint64 { return view[uint64](p.data, 0, int(p.lines)) }
 
 func (p *packedArrays) u32() []uint32 { return view[uint32](p.data, p.u32Start(), p.u32Len()) }
 
@@ -215,7 +234,7 @@ func (p *packedArrays) indexesView() []byte {
 // be modified.
 
 func (r *storyRec) lines() []uint64 {
-	return r.arrays.u64()[r.arrays.terms:]
+	return r.arrays.u64()
 }
 
 // ids returns the story's content word ids, decoded into a new slice.
@@ -226,25 +245,26 @@ func (r *storyRec) ids() []uint32 {
 // appendIDs appends the story's content word ids to dst.
 func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 	a := &r.arrays
+	u32 := a.u32()
 	if a.idWidth == 0 {
-		return append(dst, a.u32()[:a.ids]...)
+		return append(dst, u32[a.terms:a.terms+a.ids]...)
 	}
-	terms, b := a.u64()[:a.terms], a.indexesView()
+	idx, terms, b := u32[:a.terms], a.dict.terms, a.indexesView()
 	if a.idWidth == 1 {
 		for _, i := range b {
-			dst = append(dst, uint32(terms[i]))
+			dst = append(dst, uint32(terms[idx[i]]))
 		}
 		return dst
 	}
 	for i := 0; i+1 < len(b); i += 2 {
-		dst = append(dst, uint32(terms[binary.LittleEndian.Uint16(b[i:])]))
+		dst = append(dst, uint32(terms[idx[binary.LittleEndian.Uint16(b[i:])]]))
 	}
 	return dst
 }
 
 func (r *storyRec) numbers() []uint32 {
 	a := &r.arrays
-	lo := a.rawIDs()
+	lo := a.terms + a.rawIDs()
 	return a.u32()[lo : lo+a.numbers : lo+a.numbers]
 }
 
@@ -254,7 +274,7 @@ func (r *storyRec) quotes() []shingle.Span {
 	if a.quotes == 0 {
 		return nil
 	}
-	u := a.u32()[a.rawIDs()+a.numbers:]
+	u := a.u32()[a.terms+a.rawIDs()+a.numbers:]
 	out := make([]shingle.Span, a.quotes)
 	for i := range out {
 		out[i] = shingle.Span{Start: int(u[2*i]), End: int(u[2*i+1])}
@@ -269,5 +289,5 @@ func (r *storyRec) words() heldWords {
 
 func (r *storyRec) vec() heldVector {
 	a := &r.arrays
-	return heldVector{terms: a.u64()[:a.terms:a.terms], weights: a.weightsView()}
+	return heldVector{idx: a.u32()[:a.terms:a.terms], weights: a.weightsView(), dict: a.dict}
 }

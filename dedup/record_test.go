@@ -32,6 +32,7 @@ func TestPackedArrays(t *testing.T) {
 		return s
 	}
 	var slab recordSlab
+	dict := newTermTable()
 	type packed struct {
 		a recordArrays
 		r *storyRec
@@ -65,7 +66,7 @@ func TestPackedArrays(t *testing.T) {
 		for range n() {
 			a.quotes = append(a.quotes, shingle.Span{Start: rng.IntN(1000), End: 1000 + rng.IntN(1000)})
 		}
-		all = append(all, packed{a, &storyRec{arrays: slab.pack(a)}})
+		all = append(all, packed{a, &storyRec{arrays: slab.pack(a, dict)}})
 	}
 	for trial, p := range all {
 		a, r, nt := p.a, p.r, len(p.a.terms)
@@ -73,7 +74,7 @@ func TestPackedArrays(t *testing.T) {
 		if r.arrays.idWidth > 0 {
 			ids = len(a.ids) // as term indexes, one byte each
 		}
-		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (8*(nt+len(a.lines))+4*(len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
+		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (8*len(a.lines)+4*(nt+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, a.setLen, int(r.arrays.shingles), "trial %d: the size of the copy set, which is not kept", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -81,7 +82,7 @@ func TestPackedArrays(t *testing.T) {
 		assert.Equal(t, nonNil(a.quotes), nonNil(r.quotes()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.offsets), nonNil(r.words().offsets), "trial %d", trial)
 		v := r.vec()
-		assert.Equal(t, nonNil(a.terms), nonNil(v.terms), "trial %d", trial)
+		assert.Equal(t, nonNil(a.terms), nonNil(v.terms()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.weights), nonNil(v.weights), "trial %d", trial)
 		// The views are capped: appending to one never writes into the next.
 		if numbers := r.numbers(); len(numbers) > 0 {
@@ -140,21 +141,22 @@ func TestPackedWordIndexes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := recordArrays{terms: c.terms, weights: make([]uint16, len(c.terms)), ids: c.ids,
 				numbers: []uint32{3, 4}, quotes: []shingle.Span{{Start: 1, End: 2}}}
-			r := &storyRec{arrays: new(recordSlab).pack(a)}
+			r := &storyRec{arrays: new(recordSlab).pack(a, newTermTable())}
 			assert.Equal(t, c.width, r.arrays.idWidth)
 			assert.Equal(t, nonNil(c.ids), nonNil(r.ids()))
 			assert.Equal(t, append([]uint32{9}, c.ids...), r.appendIDs([]uint32{9}))
-			assert.Equal(t, nonNil(c.terms), nonNil(r.vec().terms))
+			assert.Equal(t, nonNil(c.terms), nonNil(r.vec().terms()))
 			assert.Equal(t, []uint32{3, 4}, r.numbers())
 			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
 		})
 	}
 }
 
-// A record's arrays take a pointer and their lengths in the record.
+// A record's arrays take two pointers (their storage and the term table)
+// and their lengths in the record.
 func TestPackedArraysSize(t *testing.T) {
-	assert.Equal(t, uintptr(40), unsafe.Sizeof(packedArrays{}))
-	assert.Nil(t, new(recordSlab).pack(recordArrays{}).data, "no arrays, no storage")
+	assert.Equal(t, uintptr(48), unsafe.Sizeof(packedArrays{}))
+	assert.Nil(t, new(recordSlab).pack(recordArrays{}, newTermTable()).data, "no arrays, no storage")
 }
 
 // A slab hands out records one after the other from a chunk, each capped,

@@ -177,7 +177,7 @@ func (d *Detector) Save(w io.Writer) error {
 			e.Uvarint(uint64(q.Start))
 			e.Uvarint(uint64(q.End))
 		}
-		e.Sorted(vec.terms)
+		e.Sorted(vec.terms())
 		for _, w := range vec.weights {
 			e.Uint16(w)
 		}
@@ -422,7 +422,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		prevSeq = r.seq
 		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
 		a.setLen = len(copySet(shingles))
-		r.arrays = st.slab.pack(a)
+		r.arrays = st.slab.pack(a, st.vocab)
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 	}
 

@@ -42,6 +42,7 @@ type state struct {
 	df       map[uint64]uint32 // document frequencies: background plus live
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
+	vocab    *termTable // the terms of held stories' vectors
 	hashBuf  []uint32   // scratch of copyHashes
 	queue    storyHeap
 	dormant  clusterHeap    // clusters whose stories all left, by their latest time
@@ -131,6 +132,7 @@ func newState(cfg *Config) (*state, error) {
 		terms:    cluster.NewIndex(0),
 		df:       maps.Clone(bg.df),
 		lines:    newLineTable(),
+		vocab:    newTermTable(),
 		time:     timeline{window: cfg.Window, lateness: cfg.Lateness},
 	}, nil
 }
@@ -154,11 +156,11 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		year:      f.year,
 		identity:  f.identity,
 	}
-	hw, hv := holdWords(f.words, f.ids), holdVector(f.vec)
+	hw := holdWords(f.words, f.ids)
 	rec.arrays = st.slab.pack(recordArrays{
-		terms: hv.terms, weights: hv.weights, lines: lineHashes(p.lines), setLen: len(f.set),
+		terms: f.vec.Terms, weights: holdWeights(f.vec), lines: lineHashes(p.lines), setLen: len(f.set),
 		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
-	})
+	}, st.vocab)
 	rec.eff = st.time.observe(s.Time, source)
 	cl := dec.cl
 	if cl == nil {
@@ -217,8 +219,8 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 		st.revive(cl)
 	}
 	vec := rec.vec()
-	for _, t := range vec.terms {
-		if cl.centroid.Weight(t) == 0 {
+	for i := range vec.len() {
+		if t := vec.term(i); cl.centroid.Weight(t) == 0 {
 			st.df[t]++ // the term enters the cluster
 		}
 	}
@@ -311,8 +313,8 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		vec := rec.vec()
 		cl.centroid.Remove(vec.vector())
 		var unposted []uint64
-		for _, t := range vec.terms {
-			if cl.centroid.Weight(t) == 0 {
+		for i := range vec.len() {
+			if t := vec.term(i); cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
 				if i, ok := slices.BinarySearch(cl.indexed, t); ok {
 					cl.indexed = slices.Delete(cl.indexed, i, i+1)
@@ -335,6 +337,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 			cl.countYear(rec.year, -1)
 		}
 	}
+	rec.arrays.release()
 	if len(cl.members) == 0 {
 		if cl.centroid.Len() == 0 || cl.last.IsZero() || st.cfg.StoryHorizon < 0 {
 			st.dropCluster(cl) // nothing left to join, or no time to keep it by
@@ -376,6 +379,7 @@ func (st *state) remove(rec *storyRec) {
 // Config.StoryHorizon behind it are put in outline (compact) or dropped, and
 // those in outline that fell Config.EventHorizon behind it are dropped.
 func (st *state) evict() {
+	st.vocab.settle() // this operation's verdict is made: the stories let go so far are read no more
 	for st.queue.n > 0 && (st.queue.n > st.cfg.MaxStories || st.time.expired(st.queue.at(0).eff)) {
 		rec := heap.Pop(&st.queue).(*storyRec)
 		st.time.left(rec.eff)

@@ -330,27 +330,59 @@ func quantum(w float32) uint16 {
 	return uint16(max(1, math.Round(float64(min(w, 1))*weightScale)))
 }
 
-// heldVector is a story's term vector as a held story keeps it: its terms
-// and their quantised weights, 10 bytes a term where a cluster.Vector takes
-// 12.
+// heldVector is a story's term vector as a held story keeps it: its terms,
+// as their indexes in the term table, and their quantised weights, 6 bytes
+// a term where a cluster.Vector takes 12.
 type heldVector struct {
-	terms   []uint64
+	idx     []uint32 // in the order of their terms
 	weights []uint16
+	dict    *termTable
 }
 
-// holdVector returns the compact form of a vector whose weights are
-// quantised (see vector).
-func holdVector(v cluster.Vector) heldVector {
-	h := heldVector{terms: v.Terms, weights: make([]uint16, len(v.Weights))}
-	for i, w := range v.Weights {
-		h.weights[i] = quantum(w)
+// holdWeights returns the weights of a vector whose weights are quantised
+// (see vector), as a held story keeps them.
+func holdWeights(v cluster.Vector) []uint16 {
+	w := make([]uint16, len(v.Weights))
+	for i, x := range v.Weights {
+		w[i] = quantum(x)
 	}
-	return h
+	return w
+}
+
+func (h heldVector) len() int { return len(h.idx) }
+
+// term returns the i-th term.
+func (h heldVector) term(i int) uint64 { return h.dict.terms[h.idx[i]] }
+
+// terms returns the terms, in a new slice.
+func (h heldVector) terms() []uint64 {
+	out := make([]uint64, len(h.idx))
+	for i, x := range h.idx {
+		out[i] = h.dict.terms[x]
+	}
+	return out
+}
+
+// has reports whether t is one of the terms.
+func (h heldVector) has(t uint64) bool {
+	lo, hi := 0, len(h.idx)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch x := h.term(m); {
+		case x == t:
+			return true
+		case x < t:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return false
 }
 
 // vector returns the vector h was made from.
 func (h heldVector) vector() cluster.Vector {
-	v := cluster.Vector{Terms: h.terms, Weights: make([]float32, len(h.weights))}
+	v := cluster.Vector{Terms: h.terms(), Weights: make([]float32, len(h.weights))}
 	for i, q := range h.weights {
 		v.Weights[i] = float32(q) / weightScale
 	}
@@ -360,10 +392,14 @@ func (h heldVector) vector() cluster.Vector {
 // dot returns the inner product of v and the vector h was made from, as
 // cluster.Vector.Dot does.
 func (h heldVector) dot(v cluster.Vector) float64 {
+	if len(h.idx) == 0 {
+		return 0
+	}
 	var s float64
+	terms := h.dict.terms
 	i, j := 0, 0
-	for i < len(h.terms) && j < len(v.Terms) {
-		switch a, b := h.terms[i], v.Terms[j]; {
+	for i < len(h.idx) && j < len(v.Terms) {
+		switch a, b := terms[h.idx[i]], v.Terms[j]; {
 		case a < b:
 			i++
 		case a > b:

@@ -110,9 +110,16 @@ func TestHeldVector(t *testing.T) {
 	_, f := featuresFor(t, d, Story{ID: "a", Title: "Floods in the north", Text: "Floods hit the north of the country on Monday; seven villages were evacuated, officials said."})
 	require.NotZero(t, f.vec.Len())
 	assert.InDelta(t, 1, f.vec.Norm(), 1e-3, "unit length, give or take the rounding")
-	h := holdVector(f.vec)
+	r := &storyRec{arrays: new(recordSlab).pack(recordArrays{terms: f.vec.Terms, weights: holdWeights(f.vec)}, newTermTable())}
+	h := r.vec()
 	assert.Equal(t, f.vec, h.vector(), "the weights are multiples of 1/65535: kept exactly")
 	assert.Equal(t, f.vec.Dot(f.vec), h.dot(f.vec))
+	for i, term := range f.vec.Terms {
+		assert.True(t, h.has(term))
+		assert.False(t, h.has(term+1), "a term next to one of them")
+		assert.Equal(t, term, h.term(i))
+	}
+	assert.Zero(t, heldVector{}.dot(f.vec), "an empty vector")
 	assert.Equal(t, uint16(1), quantum(1e-9), "a positive weight never becomes 0")
 	assert.Equal(t, uint16(0), quantum(0))
 	assert.Equal(t, uint16(weightScale), quantum(1.5), "weights above 1 are clamped")
