@@ -25,12 +25,16 @@ const (
 // anchorIndex maps each anchor shingle to the latest story holding it. One
 // story per anchor is enough: the stories that hold an anchor and are worth
 // finding are a story and its copies, and finding the latest of them finds
-// the cluster. It is not safe for concurrent use; the detector's lock guards
+// the cluster. Stories are kept by their handles (see handleTable), so the
+// index holds no pointers and 8 bytes an anchor in its map where a pointer
+// took 16; every story it holds has a handle (a copy set), until it is
+// removed. It is not safe for concurrent use; the detector's lock guards
 // it.
 type anchorIndex struct {
-	latest map[uint32]*storyRec
-	counts map[*storyRec]int // scratch for candidates
-	cands  []anchorCand      // scratch for candidates
+	latest  map[uint32]uint32 // anchor -> handle
+	handles *handleTable
+	counts  map[uint32]int // scratch for candidates, by handle
+	cands   []anchorCand   // scratch for candidates
 }
 
 type anchorCand struct {
@@ -38,8 +42,8 @@ type anchorCand struct {
 	n   int
 }
 
-func newAnchorIndex() *anchorIndex {
-	return &anchorIndex{latest: make(map[uint32]*storyRec), counts: make(map[*storyRec]int)}
+func newAnchorIndex(handles *handleTable) *anchorIndex {
+	return &anchorIndex{latest: make(map[uint32]uint32), handles: handles, counts: make(map[uint32]int)}
 }
 
 func isAnchor(h uint32) bool { return h&(anchorEvery-1) == 0 }
@@ -49,15 +53,16 @@ func isAnchor(h uint32) bool { return h&(anchorEvery-1) == 0 }
 func (a *anchorIndex) insert(rec *storyRec, shingles []uint32) {
 	for _, h := range shingles {
 		if isAnchor(h) {
-			a.latest[h] = rec
+			a.latest[h] = rec.handle
 		}
 	}
 }
 
-// remove takes a story out of the anchors it is still the latest holder of.
+// remove takes a story out of the anchors it is still the latest holder
+// of; the story must still have its handle.
 func (a *anchorIndex) remove(rec *storyRec, shingles []uint32) {
 	for _, h := range shingles {
-		if isAnchor(h) && a.latest[h] == rec {
+		if isAnchor(h) && a.latest[h] == rec.handle {
 			delete(a.latest, h)
 		}
 	}
@@ -73,17 +78,17 @@ func (a *anchorIndex) candidates(dst []*storyRec, shingles []uint32, keep func(r
 		if !isAnchor(h) {
 			continue
 		}
-		if rec, ok := a.latest[h]; ok {
-			a.counts[rec]++
+		if handle, ok := a.latest[h]; ok {
+			a.counts[handle]++
 		}
 	}
 	cands := a.cands[:0]
-	for rec, n := range a.counts {
-		if keep(rec) {
+	for handle, n := range a.counts {
+		if rec := a.handles.get(handle); keep(rec) {
 			cands = append(cands, anchorCand{rec, n})
 		}
 	}
-	clear(a.counts) // hold no story once it has left
+	clear(a.counts)
 	slices.SortFunc(cands, func(x, y anchorCand) int {
 		if c := cmp.Compare(y.n, x.n); c != 0 {
 			return c

@@ -21,12 +21,13 @@ func anchors(k, n int) []uint32 {
 }
 
 // recs returns a function giving the record of sequence number n, the same
-// one each time.
-func recs() func(n uint64) *storyRec {
+// one each time, with a handle in h.
+func recs(h *handleTable) func(n uint64) *storyRec {
 	m := map[uint64]*storyRec{}
 	return func(n uint64) *storyRec {
 		if m[n] == nil {
 			m[n] = &storyRec{seq: n}
+			m[n].handle = h.add(m[n])
 		}
 		return m[n]
 	}
@@ -42,8 +43,9 @@ func seqsOf(rs []*storyRec) []uint64 {
 }
 
 func TestAnchorIndex(t *testing.T) {
-	rec := recs()
-	a := newAnchorIndex()
+	h := new(handleTable)
+	rec := recs(h)
+	a := newAnchorIndex(h)
 	notAnchor := uint32(anchorEvery + 1)
 	a.insert(rec(1), anchors(0, 3))
 	a.insert(rec(2), append(anchors(1, 1), notAnchor))
@@ -62,12 +64,13 @@ func TestAnchorIndex(t *testing.T) {
 	a.remove(rec(4), anchors(100, 5))
 	assert.Empty(t, a.latest, "nothing left behind")
 	assert.Empty(t, a.candidates(nil, query, all))
-	assert.Empty(t, a.counts, "the scratch holds no story")
+	assert.Empty(t, a.counts, "the scratch is emptied")
 }
 
 func TestAnchorCandidatesBounded(t *testing.T) {
-	rec := recs()
-	a := newAnchorIndex()
+	h := new(handleTable)
+	rec := recs(h)
+	a := newAnchorIndex(h)
 	for seq := uint64(1); seq <= 20; seq++ {
 		a.insert(rec(seq), anchors(int(seq), 1))
 	}
@@ -95,8 +98,9 @@ func TestAnchorsFindTrimmedCopies(t *testing.T) {
 	const trials, kept = 200, 40
 	found := 0
 	for range trials {
-		rec := recs()
-		a := newAnchorIndex()
+		h := new(handleTable)
+		rec := recs(h)
+		a := newAnchorIndex(h)
 		for seq := uint64(1); seq <= 100; seq++ {
 			a.insert(rec(seq), randomSet(200))
 		}

@@ -118,7 +118,7 @@ func newState(cfg *Config) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &state{
+	st := &state{
 		cfg:      cfg,
 		hasher:   h,
 		bg:       bg,
@@ -126,7 +126,6 @@ func newState(cfg *Config) (*state, error) {
 		clusters: make(map[uint64]*clusterRec),
 		lsh:      li,
 		sim:      si,
-		anchors:  newAnchorIndex(),
 		short:    make(map[uint64]*storyRec),
 		byDay:    cluster.NewIndex(0),
 		terms:    cluster.NewIndex(0),
@@ -134,7 +133,9 @@ func newState(cfg *Config) (*state, error) {
 		lines:    newLineTable(),
 		vocab:    newTermTable(),
 		time:     timeline{window: cfg.Window, lateness: cfg.Lateness},
-	}, nil
+	}
+	st.anchors = newAnchorIndex(&st.handles)
+	return st, nil
 }
 
 // insert adds a decided story with sequence number seq, which must be above
@@ -289,13 +290,11 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 func (st *state) detach(rec *storyRec, forget bool) {
 	delete(st.stories, rec.id)
 	if rec.handle != 0 {
+		st.anchors.remove(rec, st.copyHashes(rec))
 		st.lsh.Remove(rec.handle)
 		st.sim.Remove(rec.handle)
 		st.handles.remove(rec.handle)
 		rec.handle = 0
-	}
-	if rec.arrays.shingles > 0 {
-		st.anchors.remove(rec, st.copyHashes(rec))
 	}
 	if st.short[rec.identity] == rec {
 		delete(st.short, rec.identity)
