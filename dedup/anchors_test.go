@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/stretchr/testify/assert"
@@ -167,3 +168,52 @@ func wrapLines(text string, width int) string {
 }
 
 func all(*storyRec) bool { return true }
+
+// An anchor names only the latest story holding it. When that is another
+// version of the source, which the copy does not copy, the source is found
+// in that version's cluster. Here the source A has twelve paragraphs; B, D
+// and E, versions of A (four paragraphs of it and three of their own),
+// took the anchors of two paragraphs each of the six that C copies from A;
+// none of them shares 40% of C. The LSH index (at a threshold of 0.9,
+// above C's Jaccard similarity with A of 0.5) and the story index (no
+// candidate clusters given) leave A out.
+func TestAnchorsLeadToTheSourceThroughItsCluster(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	p := make([]string, 12)
+	for i := range p {
+		p[i] = randomText(rng, 48)
+	}
+	x := make([]string, 9)
+	for i := range x {
+		x[i] = randomText(rng, 48)
+	}
+	at := time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC)
+	join := func(ps ...string) string { return strings.Join(ps, "\n\n") }
+	d := newDetector(t, Config{LSHThreshold: 0.9})
+	for i, s := range []Story{
+		{ID: "A", Text: join(p...)},
+		{ID: "B", Text: join(p[0], p[1], p[2], p[3], x[0], x[1], x[2])},
+		{ID: "D", Text: join(p[4], p[5], p[6], p[7], x[3], x[4], x[5])},
+		{ID: "E", Text: join(p[8], p[9], p[10], p[11], x[6], x[7], x[8])},
+	} {
+		s.Time = at.Add(time.Duration(i) * time.Hour)
+		_, err := d.Add(s)
+		require.NoError(t, err)
+	}
+
+	c := Story{ID: "C", Text: join(p[0], p[1], p[4], p[5], p[8], p[9]), Time: at.Add(5 * time.Hour)}
+	prep, f := featuresFor(t, d, c)
+	anchored := d.st.anchors.candidates(nil, f.set, func(*storyRec) bool { return true })
+	require.NotEmpty(t, anchored)
+	assert.Equal(t, "A", anchored[0].cl.id, "the story holding the most of C's anchors is a version of A")
+	for _, rec := range anchored {
+		require.NotEqual(t, "A", rec.id, "A holds none of C's anchors any more")
+		m, ok := isCopy(d.st, prep, f, rec)
+		require.False(t, ok, "C copies none of %s: %+v", rec.id, m)
+	}
+	var ids []string
+	for _, m := range findCopies(d.st, prep, f, nil, "") {
+		ids = append(ids, m.rec.id)
+	}
+	assert.Equal(t, []string{"A"}, ids)
+}

@@ -14,8 +14,9 @@ import (
 // Config.MinSharedShingles shared, figures that agree), or when it is a
 // partial copy (see partialCopy). Candidates come from the MinHash LSH
 // index, the SimHash index, the latest members of the clusters most alike in
-// terms and, when those hold no copy, the anchor index; each source is
-// bounded, so the cost of a story does not grow with the stories held.
+// terms and, when those hold no copy, the anchor index and the latest
+// members of the cluster of the story holding the most anchors; each source
+// is bounded, so the cost of a story does not grow with the stories held.
 const (
 	copyClusters      = 2  // best candidate clusters whose members are checked for copies
 	copyMembers       = 16 // latest members of each of them checked
@@ -113,8 +114,20 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// long story, or dressed in an outlet's own names. Looked for only
 		// then, as a copy stream would otherwise pay for checking a
 		// story's other copies again.
-		for _, rec := range st.anchors.candidates(nil, f.set, near) {
+		anchored := st.anchors.candidates(nil, f.set, near)
+		for _, rec := range anchored {
 			check(rec)
+		}
+		// An anchor names only the latest story holding it: when that is
+		// another version of the source, the source is in its cluster.
+		if len(copies) == 0 && len(anchored) > 0 {
+			members := anchored[0].cl.members
+			for i, n := len(members)-1, 0; i >= 0 && n < copyMembers && !enough(); i-- {
+				if m := members[i]; near(m) {
+					check(m)
+					n++
+				}
+			}
 		}
 	}
 	return sortCopies(dropCarried(st, f, copies))
