@@ -21,8 +21,11 @@ type Centroid struct {
 
 // Add adds v to the centroid.
 func (c *Centroid) Add(v Vector) {
-	// Merge v into the terms, in place when every term of v is already
-	// there, else into new slices sized for the union.
+	// Merge v's new terms into the terms, from the back, in place: in the
+	// arrays the centroid has when they have room, else in arrays with a
+	// quarter more room than the union needs, so that a cluster growing
+	// story after story allocates now and then rather than at each story
+	// with a word of its own.
 	fresh := 0
 	i := 0
 	for _, t := range v.Terms {
@@ -34,21 +37,33 @@ func (c *Centroid) Add(v Vector) {
 		}
 	}
 	if fresh > 0 {
-		terms := make([]uint64, 0, len(c.terms)+fresh)
-		sums := make([]float64, 0, len(c.terms)+fresh)
-		i := 0
-		for _, t := range v.Terms {
-			for i < len(c.terms) && c.terms[i] < t {
-				terms, sums = append(terms, c.terms[i]), append(sums, c.sums[i])
-				i++
+		n := len(c.terms)
+		if size := n + fresh; cap(c.terms) < size || cap(c.sums) < size {
+			size += size / 4
+			terms, sums := make([]uint64, n, size), make([]float64, n, size)
+			copy(terms, c.terms)
+			copy(sums, c.sums)
+			c.terms, c.sums = terms, sums
+		}
+		c.terms, c.sums = c.terms[:n+fresh], c.sums[:n+fresh]
+		i, k := n-1, n+fresh-1
+		move := func() {
+			c.terms[k], c.sums[k] = c.terms[i], c.sums[i]
+			i--
+			k--
+		}
+		for j := len(v.Terms) - 1; j >= 0; j-- {
+			t := v.Terms[j]
+			for i >= 0 && c.terms[i] > t {
+				move()
 			}
-			if i < len(c.terms) && c.terms[i] == t {
+			if i >= 0 && c.terms[i] == t {
+				move()
 				continue
 			}
-			terms, sums = append(terms, t), append(sums, 0)
+			c.terms[k], c.sums[k] = t, 0
+			k--
 		}
-		terms, sums = append(terms, c.terms[i:]...), append(sums, c.sums[i:]...)
-		c.terms, c.sums = terms, sums
 	}
 	i = 0
 	for k, t := range v.Terms {

@@ -409,3 +409,28 @@ func TestCentroidAverageLink(t *testing.T) {
 	assert.InDelta(t, (5*ac+3*bc)/8, a.AverageLink(&c), 1e-6)
 	assert.Less(t, a.AverageLink(&a), 1.0, "the members of a spread cluster are not all alike")
 }
+
+// A centroid grows in place: stories each bringing a term of their own
+// cost an allocation now and then (when the arrays are full, a quarter
+// more room each time), not one each, and its terms stay sorted.
+func TestCentroidGrowsInPlace(t *testing.T) {
+	var c Centroid
+	next := uint64(1 << 40)
+	vec := func() Vector {
+		next -= 3 // each vector's own term comes before every term so far
+		return Vector{Terms: []uint64{next, 1 << 41, 1 << 42}, Weights: []float32{0.5, 0.5, 0.5}}
+	}
+	for range 100 {
+		c.Add(vec())
+	}
+	vs := make([]Vector, 201) // AllocsPerRun runs once more than asked
+	for i := range vs {
+		vs[i] = vec()
+	}
+	n := 0
+	allocs := testing.AllocsPerRun(200, func() { c.Add(vs[n]); n++ })
+	assert.Less(t, allocs, 0.1, "allocations per Add")
+	assert.True(t, slices.IsSorted(c.terms))
+	assert.Equal(t, 100+201+2, c.Terms())
+	assert.InDelta(t, 0.5*float64(c.Len()), c.Weight(1<<41), 1e-9)
+}
