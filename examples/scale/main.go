@@ -50,6 +50,7 @@ type options struct {
 	reuters    string
 	seed       uint64
 	noPassages bool
+	lshThresh  float64
 	cpuProfile string
 	cpuFrom    int
 	memProfile string
@@ -69,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.reuters, "reuters", "", "Reuters-21578 articles.jsonl (default $NEWSDUP_REUTERS, else shared/datasets beside the repository)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the stream")
 	fs.BoolVar(&o.noPassages, "no-passages", false, "skip finding shared passages (Config.NoPassages)")
+	fs.Float64Var(&o.lshThresh, "lsh-threshold", dedup.DefaultLSHThreshold, "the Jaccard similarity around which the MinHash index finds candidate copies (Config.LSHThreshold)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the stream to `file`")
 	fs.IntVar(&o.cpuFrom, "cpuprofile-from", 0, "with -cpuprofile, start the profile after this many `stories`, so that it shows the cost of an Add with that many held")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken at the end of the stream, to `file`")
@@ -92,6 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -days must be at least 1", errUsage)
 	case o.window == 0:
 		return o, fmt.Errorf("%w: -window must not be zero (negative keeps every story)", errUsage)
+	case !(o.lshThresh > 0 && o.lshThresh < 1):
+		return o, fmt.Errorf("%w: -lsh-threshold must be above 0 and below 1", errUsage)
 	case o.flatTol < 0:
 		return o, fmt.Errorf("%w: -flat must not be negative", errUsage)
 	case o.cpuFrom < 0 || o.cpuFrom >= o.n:
@@ -187,7 +191,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	span := time.Duration(o.days) * 24 * time.Hour
-	cfg := dedup.Config{Window: o.window, NoPassages: o.noPassages}
+	cfg := dedup.Config{Window: o.window, NoPassages: o.noPassages, LSHThreshold: o.lshThresh}
 	d, err := dedup.NewDetector(cfg)
 	if err != nil {
 		return err
@@ -202,8 +206,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	w := stdout
-	fmt.Fprintf(w, "scale: %d stories over %d days from %s, window %v, seed %d, NoPassages %v\n",
-		o.n, o.days, streamStart.Format("2006-01-02"), cfg.Window, o.seed, cfg.NoPassages)
+	fmt.Fprintf(w, "scale: %d stories over %d days from %s, window %v, seed %d, NoPassages %v, LSHThreshold %v\n",
+		o.n, o.days, streamStart.Format("2006-01-02"), cfg.Window, o.seed, cfg.NoPassages, cfg.LSHThreshold)
 	fmt.Fprintf(w, "source: %d Reuters-21578 stories from %s, edited (sentences dropped, words swapped, numbers changed) "+
 		"or republished (%.0f%% of the stream)\n", len(bases), path, copyRate*100)
 	fmt.Fprintf(w, "machine: %d cores (GOMAXPROCS %d), %s %s/%s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0),

@@ -96,6 +96,8 @@ func TestParseFlags(t *testing.T) {
 		{"zero every", []string{"-every", "0"}, "-every must be at least 1"},
 		{"zero days", []string{"-days", "0"}, "-days must be at least 1"},
 		{"zero window", []string{"-window", "0"}, "-window must not be zero"},
+		{"zero LSH threshold", []string{"-lsh-threshold", "0"}, "-lsh-threshold must be above 0"},
+		{"LSH threshold of 1", []string{"-lsh-threshold", "1"}, "-lsh-threshold must be above 0"},
 		{"argument", []string{"x"}, "unexpected arguments"},
 		{"unknown flag", []string{"-nope"}, "not defined"},
 	} {
