@@ -46,6 +46,10 @@ const (
 	DefaultMaxPassages        = 8
 )
 
+// MaxTextLimit is the highest Config.MaxTextBytes: a held story keeps the
+// byte offsets of its words and quotes in 32 bits.
+const MaxTextLimit = 1<<32 - 1
+
 // MaxIDBytes is the longest story id a Detector accepts.
 const MaxIDBytes = 1024
 
@@ -222,8 +226,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxStories < 0 {
 		bad("MaxStories %d is negative", c.MaxStories)
 	}
-	if c.MaxTextBytes < 0 {
-		bad("MaxTextBytes %d is negative", c.MaxTextBytes)
+	if c.MaxTextBytes < 0 || c.MaxTextBytes > MaxTextLimit {
+		bad("MaxTextBytes %d outside 0..%d", c.MaxTextBytes, MaxTextLimit)
 	}
 	if c.MaxFuture < 0 {
 		bad("MaxFuture %v is negative", c.MaxFuture)

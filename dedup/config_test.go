@@ -13,6 +13,8 @@ func TestInvalidConfig(t *testing.T) {
 		{NumHashes: 3},
 		{ShingleSize: 40},
 		{MaxStories: -1},
+		{MaxTextBytes: -1},
+		{MaxTextBytes: MaxTextLimit + 1},
 		{BoilerplateStories: 1},
 		{BoilerplateStories: 9},
 		{HTML: 7},
@@ -23,4 +25,6 @@ func TestInvalidConfig(t *testing.T) {
 	}
 	_, err := NewDetector(Config{Language: "klingon"})
 	assert.ErrorIs(t, err, ErrUnknownLanguage)
+	_, err = NewDetector(Config{MaxTextBytes: MaxTextLimit})
+	assert.NoError(t, err, "texts up to 4 GiB")
 }

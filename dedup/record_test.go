@@ -159,6 +159,11 @@ func TestPackedArraysSize(t *testing.T) {
 	assert.Nil(t, new(recordSlab).pack(recordArrays{}, newTermTable()).data, "no arrays, no storage")
 }
 
+// A held story's record fills a 176-byte size class.
+func TestStoryRecSize(t *testing.T) {
+	assert.Equal(t, uintptr(176), unsafe.Sizeof(storyRec{}))
+}
+
 // A slab hands out records one after the other from a chunk, each capped,
 // starts a chunk when the rest of the current one is too short, and gives
 // records over slabLargest words an allocation of their own.

@@ -358,39 +358,40 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		r := &storyRec{}
 		r.seq = dec.Uvarint()
 		r.id = dec.String("id", MaxIDBytes)
-		r.textLen = dec.Count("text length", uint64(maxText))
+		textLen := dec.Count("text length", uint64(min(maxText, MaxTextLimit)))
+		r.textLen = uint32(textLen)
 		r.source = dec.String("source", maxText)
 		r.time, r.eff = dec.Time(), dec.Time()
 		key := dec.Uvarint()
-		r.year = dec.Count("year", 9999)
+		r.year = int32(dec.Count("year", 9999))
 		r.titleHash = dec.Uint64()
 		var a recordArrays
-		nl := dec.Count("lines", uint64(r.textLen+1))
+		nl := dec.Count("lines", uint64(textLen+1))
 		for j := 0; j < nl && dec.Err() == nil; j++ {
 			a.lines = append(a.lines, dec.Uint64())
 		}
-		nw := dec.Count("words", uint64(r.textLen))
+		nw := dec.Count("words", uint64(textLen))
 		a.ids = make([]uint32, 0, min(nw, 1<<16))
 		for j := 0; j < nw && dec.Err() == nil; j++ {
 			a.ids = append(a.ids, dec.Uint32())
 		}
 		offsets := []byte(dec.String("word offsets", 20*nw))
 		if dec.Err() == nil {
-			words, ok := snapshotWords(a.ids, offsets, r.textLen)
+			words, ok := snapshotWords(a.ids, offsets, textLen)
 			if !ok {
 				dec.Fail("story %q: word outside its text", r.id)
 			}
 			a.offsets = holdWords(words, a.ids).offsets
 		}
-		nq := dec.Count("quotes", uint64(r.textLen))
+		nq := dec.Count("quotes", uint64(textLen))
 		for j := 0; j < nq && dec.Err() == nil; j++ {
 			q := shingle.Span{Start: int(dec.Uvarint()), End: int(dec.Uvarint())}
-			if dec.Err() == nil && (q.Start > q.End || q.End > r.textLen) {
+			if dec.Err() == nil && (q.Start > q.End || q.End > textLen) {
 				dec.Fail("story %q: quote outside its text", r.id)
 			}
 			a.quotes = append(a.quotes, q)
 		}
-		a.terms = dec.Sorted("terms", r.textLen+maxText)
+		a.terms = dec.Sorted("terms", textLen+maxText)
 		a.weights = make([]uint16, 0, len(a.terms))
 		for range a.terms {
 			a.weights = append(a.weights, dec.Uint16())

@@ -55,15 +55,15 @@ type state struct {
 type storyRec struct {
 	seq       uint64
 	id        string
-	textLen   int // bytes of its text, which the caller holds (passages need only the offsets of its words)
 	source    string
 	time      time.Time // publication time, zero if unknown
 	eff       time.Time // time held under: its own, or the stream's for an undated story
 	titleHash uint64
 	arrays    packedArrays // its arrays: see record.go
-	year      int
-	identity  uint64 // see features
+	identity  uint64       // see features
 	cl        *clusterRec
+	textLen   uint32 // bytes of its text, which the caller holds (passages need only the offsets of its words); see MaxTextLimit
+	year      int32
 	heapIdx   int32
 	// handle is the story's key in the LSH and SimHash indexes, 0 when it
 	// is in neither (see handleTable).
@@ -150,11 +150,11 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	rec := &storyRec{
 		seq:       seq,
 		id:        s.ID,
-		textLen:   len(s.Text),
+		textLen:   uint32(len(s.Text)),
 		source:    s.Source,
 		time:      s.Time,
 		titleHash: p.titleHash,
-		year:      f.year,
+		year:      int32(f.year),
 		identity:  f.identity,
 	}
 	hw := holdWords(f.words, f.ids)
@@ -241,7 +241,7 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	}
 	st.terms.Add(cl.key, post)
 	if rec.year != 0 {
-		cl.countYear(rec.year, 1)
+		cl.countYear(int(rec.year), 1)
 	}
 	if !rec.time.IsZero() {
 		if cl.first.IsZero() || rec.time.Before(cl.first) {
@@ -333,7 +333,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 			}
 		}
 		if rec.year != 0 {
-			cl.countYear(rec.year, -1)
+			cl.countYear(int(rec.year), -1)
 		}
 	}
 	rec.arrays.release()
