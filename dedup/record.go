@@ -12,11 +12,13 @@ import (
 // offsets, figures, quotes) packed into one run of words without
 // pointers, in a chunk shared with the stories that came before and after
 // it (recordSlab): no object of its own for the allocator where there were
-// nine, one pointer and the lengths in the record where there were nine
-// slice headers, and nothing in it for the garbage collector to scan.
+// nine, two pointers (the run, and the term table) and the lengths in the
+// record where there were nine slice headers, and nothing in it for the
+// garbage collector to scan.
 //
 // Its terms are kept as their indexes in the detector's term table
-// (termTable), 4 bytes a term where the term takes 8.
+// (termTable), 4 bytes a term where the term takes 8; a story that leaves
+// lets them go (release).
 //
 // Its content words are kept as the index of their term in its term vector,
 // one byte a word when the vector has at most 256 terms, two when it has
