@@ -24,16 +24,27 @@ const minPassageTokens = 6
 // passageJob holds what finding shared passages needs, gathered under the
 // lock so that the work itself can run outside it.
 type passageJob struct {
-	text   string
-	words  []word
-	ids    []uint32 // of words
-	quotes []shingle.Span
-	others []*storyRec // one per match; the fields read are never modified
+	text     string
+	words    []word
+	ids      []uint32 // of words
+	quotes   []shingle.Span
+	others   []*storyRec // one per match: their offsets and quotes, which are never modified, are read outside the lock
+	otherIDs [][]uint32  // their word ids, decoded under the lock: they are read through the term table, which changes
+}
+
+// readIDs decodes the word ids of the matched stories; the caller holds the
+// detector's lock.
+func (j *passageJob) readIDs() {
+	j.otherIDs = make([][]uint32, len(j.others))
+	for i, o := range j.others {
+		j.otherIDs[i] = o.ids()
+	}
 }
 
 // findPassages fills in the shared passages of each match of r, at most
 // maxPassages a match. It runs without the detector's lock: what it reads of
-// the matched stories never changes.
+// the matched stories (other than their word ids, which the job holds)
+// never changes.
 func findPassages(r *Result, job *passageJob, maxPassages int) {
 	if job == nil {
 		return
@@ -41,10 +52,9 @@ func findPassages(r *Result, job *passageJob, maxPassages int) {
 	ha := windowHashes(nil, job.ids, passageShingle)
 	var hb []uint64
 	var wb []word
-	var ib []uint32
 	var first firstTable
 	for i, o := range job.others {
-		ib = o.appendIDs(ib[:0])
+		ib := job.otherIDs[i]
 		hb = windowHashes(hb[:0], ib, passageShingle)
 		wb = heldWords{ids: ib, offsets: o.arrays.offsetsView()}.words(wb[:0])
 		first.fill(hb)

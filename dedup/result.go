@@ -79,5 +79,6 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 	if st.cfg.NoPassages || len(r.Matches) == 0 {
 		return r, nil
 	}
+	job.readIDs()
 	return r, job
 }
