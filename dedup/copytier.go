@@ -100,14 +100,18 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 			n++
 		}
 	}
-	for _, c := range cands[:min(len(cands), copyClusters)] {
-		members := st.clusters[c.Cluster].members
+	// latest checks the latest members of a cluster within the window, at
+	// most copyMembers of them.
+	latest := func(members []*storyRec) {
 		for i, n := len(members)-1, 0; i >= 0 && n < copyMembers && !enough(); i-- {
-			if m := members[i]; st.near(t, m) {
+			if m := members[i]; near(m) {
 				check(m)
 				n++
 			}
 		}
+	}
+	for _, c := range cands[:min(len(cands), copyClusters)] {
+		latest(st.clusters[c.Cluster].members)
 	}
 	if len(copies) == 0 {
 		// The copies the other sources miss: cut to a few paragraphs of a
@@ -121,13 +125,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// An anchor names only the latest story holding it: when that is
 		// another version of the source, the source is in its cluster.
 		if len(copies) == 0 && len(anchored) > 0 {
-			members := anchored[0].cl.members
-			for i, n := len(members)-1, 0; i >= 0 && n < copyMembers && !enough(); i-- {
-				if m := members[i]; near(m) {
-					check(m)
-					n++
-				}
-			}
+			latest(anchored[0].cl.members)
 		}
 	}
 	return sortCopies(dropCarried(st, f, copies))
