@@ -219,13 +219,13 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	if cl.late {
 		st.revive(cl)
 	}
-	vec := rec.vec()
-	for i := range vec.len() {
-		if t := vec.term(i); cl.centroid.Weight(t) == 0 {
+	vec := rec.vec().vector()
+	for _, t := range vec.Terms {
+		if cl.centroid.Weight(t) == 0 {
 			st.df[t]++ // the term enters the cluster
 		}
 	}
-	cl.centroid.Add(vec.vector())
+	cl.centroid.Add(vec)
 	for _, h := range rec.lines() {
 		cl.lines[h]++
 	}
@@ -309,11 +309,11 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		}
 	}
 	if forget {
-		vec := rec.vec()
-		cl.centroid.Remove(vec.vector())
+		vec := rec.vec().vector()
+		cl.centroid.Remove(vec)
 		var unposted []uint64
-		for i := range vec.len() {
-			if t := vec.term(i); cl.centroid.Weight(t) == 0 {
+		for _, t := range vec.Terms {
+			if cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
 				if i, ok := slices.BinarySearch(cl.indexed, t); ok {
 					cl.indexed = slices.Delete(cl.indexed, i, i+1)

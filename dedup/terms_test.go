@@ -47,9 +47,8 @@ func TestTermTableFollowsHeldStories(t *testing.T) {
 	check := func(when string) {
 		want := map[uint64]uint32{}
 		for _, r := range d.st.stories {
-			v := r.vec()
-			for i := range v.len() {
-				want[v.term(i)]++
+			for _, term := range r.vec().terms() {
+				want[term]++
 			}
 		}
 		checkTermTable(t, d.st.vocab, want, when)

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"math/bits"
@@ -349,11 +350,6 @@ func holdWeights(v cluster.Vector) []uint16 {
 	return w
 }
 
-func (h heldVector) len() int { return len(h.idx) }
-
-// term returns the i-th term.
-func (h heldVector) term(i int) uint64 { return h.dict.terms[h.idx[i]] }
-
 // terms returns the terms, in a new slice.
 func (h heldVector) terms() []uint64 {
 	out := make([]uint64, len(h.idx))
@@ -365,19 +361,8 @@ func (h heldVector) terms() []uint64 {
 
 // has reports whether t is one of the terms.
 func (h heldVector) has(t uint64) bool {
-	lo, hi := 0, len(h.idx)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		switch x := h.term(m); {
-		case x == t:
-			return true
-		case x < t:
-			lo = m + 1
-		default:
-			hi = m
-		}
-	}
-	return false
+	_, ok := slices.BinarySearchFunc(h.idx, t, func(x uint32, t uint64) int { return cmp.Compare(h.dict.terms[x], t) })
+	return ok
 }
 
 // vector returns the vector h was made from.

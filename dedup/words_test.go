@@ -114,11 +114,12 @@ func TestHeldVector(t *testing.T) {
 	h := r.vec()
 	assert.Equal(t, f.vec, h.vector(), "the weights are multiples of 1/65535: kept exactly")
 	assert.Equal(t, f.vec.Dot(f.vec), h.dot(f.vec))
-	for i, term := range f.vec.Terms {
+	assert.Equal(t, f.vec.Terms, h.terms())
+	for _, term := range f.vec.Terms {
 		assert.True(t, h.has(term))
 		assert.False(t, h.has(term+1), "a term next to one of them")
-		assert.Equal(t, term, h.term(i))
 	}
+	assert.False(t, h.has(0), "below every term")
 	assert.Zero(t, heldVector{}.dot(f.vec), "an empty vector")
 	assert.Equal(t, uint16(1), quantum(1e-9), "a positive weight never becomes 0")
 	assert.Equal(t, uint16(0), quantum(0))
