@@ -107,15 +107,3 @@ func (t *termTable) settle() {
 	t.free = append(t.free, t.retired...)
 	t.retired = t.retired[:0]
 }
-
-// len returns the number of distinct terms in use.
-func (t *termTable) len() int { return t.n }
-
-// lookup returns the index of term and whether it is in use.
-func (t *termTable) lookup(term uint64) (uint32, bool) {
-	if len(t.slots) == 0 {
-		return 0, false
-	}
-	slot, ok := t.find(term)
-	return t.slots[slot] - 1, ok
-}
