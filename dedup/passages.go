@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/newsdup/newsdup/shingle"
 )
@@ -30,36 +31,73 @@ type passageJob struct {
 	quotes   []shingle.Span
 	others   []*storyRec // one per match: their offsets and quotes, which are never modified, are read outside the lock
 	otherIDs [][]uint32  // their word ids, decoded under the lock: they are read through the term table, which changes
+	scratch  *passageScratch
 }
+
+// passageScratch is the working storage of one passage job: the matched
+// stories' word ids, shingle hashes and words, the first-occurrence table
+// and the runs found. It is pooled, so that finding passages makes no
+// garbage but the passages it returns: a stream's Adds would otherwise
+// leave, at every collection, freed blocks of every size among the records
+// the detector keeps, and the heap would hold them.
+type passageScratch struct {
+	ids    []uint32 // the matched stories' word ids, end to end (otherIDs slices it)
+	ha, hb []uint64
+	wb     []word
+	first  firstTable
+	runs   []passageRun
+}
+
+// passageRun is a run of shingles shared in order: positions a0..a1 of one
+// story's shingles and b0..b1 of the other's.
+type passageRun struct{ a0, a1, b0, b1 int }
+
+var passageScratchPool = sync.Pool{New: func() any { return new(passageScratch) }}
 
 // readIDs decodes the word ids of the matched stories; the caller holds the
 // detector's lock.
 func (j *passageJob) readIDs() {
-	j.otherIDs = make([][]uint32, len(j.others))
+	if j.scratch == nil {
+		j.scratch = passageScratchPool.Get().(*passageScratch)
+	}
+	s := j.scratch
+	s.ids = s.ids[:0]
+	ends := make([]int, len(j.others))
 	for i, o := range j.others {
-		j.otherIDs[i] = o.ids()
+		s.ids = o.appendIDs(s.ids)
+		ends[i] = len(s.ids)
+	}
+	j.otherIDs = make([][]uint32, len(j.others))
+	start := 0
+	for i, end := range ends {
+		j.otherIDs[i] = s.ids[start:end:end]
+		start = end
 	}
 }
 
 // findPassages fills in the shared passages of each match of r, at most
 // maxPassages a match. It runs without the detector's lock: what it reads of
 // the matched stories (other than their word ids, which the job holds)
-// never changes.
+// never changes. The job's scratch storage goes back to the pool: the job
+// must not be used again.
 func findPassages(r *Result, job *passageJob, maxPassages int) {
 	if job == nil {
 		return
 	}
-	ha := windowHashes(nil, job.ids, passageShingle)
-	var hb []uint64
-	var wb []word
-	var first firstTable
+	s := job.scratch
+	if s == nil {
+		s = passageScratchPool.Get().(*passageScratch)
+	}
+	s.ha = windowHashes(s.ha[:0], job.ids, passageShingle)
 	for i, o := range job.others {
 		ib := job.otherIDs[i]
-		hb = windowHashes(hb[:0], ib, passageShingle)
-		wb = heldWords{ids: ib, offsets: o.arrays.offsetsView()}.words(wb[:0])
-		first.fill(hb)
-		r.Matches[i].Passages = sharedPassages(job, ha, wb, o.quotes(), hb, &first, maxPassages)
+		s.hb = windowHashes(s.hb[:0], ib, passageShingle)
+		s.wb = heldWords{ids: ib, offsets: o.arrays.offsetsView()}.words(s.wb[:0])
+		s.first.fill(s.hb)
+		r.Matches[i].Passages = sharedPassages(job, s, o.quotes(), maxPassages)
 	}
+	job.scratch, job.otherIDs = nil, nil
+	passageScratchPool.Put(s)
 }
 
 // firstTable maps the shingle hashes of a story to the position of their
@@ -106,20 +144,20 @@ func (t *firstTable) get(h uint64) (int, bool) {
 }
 
 // sharedPassages finds the stretches of text shared by the story of job and
-// another story (its words b and quotes): maximal runs of consecutive word
-// 3-shingles (hashes ha and hb) found, in the same order, in both.
-//
-// first is the table of hb (firstTable.fill).
-func sharedPassages(job *passageJob, ha []uint64, b []word, quotes []shingle.Span, hb []uint64, first *firstTable, maxPassages int) []Passage {
+// another story (with quotations quotes): maximal runs of consecutive word 3-shingles found, in the
+// same order, in both. The other story's shingle hashes, words and
+// first-occurrence table (firstTable.fill) are s.hb, s.wb and s.first; the
+// job's hashes are s.ha.
+func sharedPassages(job *passageJob, s *passageScratch, quotes []shingle.Span, maxPassages int) []Passage {
 	const k = passageShingle
+	ha, hb, b := s.ha, s.hb, s.wb
 	if len(ha) == 0 || len(hb) == 0 {
 		return nil
 	}
 	a := job.words
-	type run struct{ a0, a1, b0, b1 int }
-	var runs []run
+	runs := s.runs[:0]
 	for i, h := range ha {
-		j, ok := first.get(h)
+		j, ok := s.first.get(h)
 		if !ok {
 			continue
 		}
@@ -127,8 +165,9 @@ func sharedPassages(job *passageJob, ha []uint64, b []word, quotes []shingle.Spa
 			runs[n-1].a1, runs[n-1].b1 = i, runs[n-1].b1+1
 			continue
 		}
-		runs = append(runs, run{i, i, j, j})
+		runs = append(runs, passageRun{i, i, j, j})
 	}
+	s.runs = runs
 	var out []Passage
 	for _, r := range runs {
 		words := r.a1 - r.a0 + k
