@@ -1,6 +1,10 @@
 package cluster
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/newsdup/newsdup/dedup/internal/lists"
+)
 
 // Index maps terms to the clusters that hold them, to find the clusters worth
 // comparing with a new vector. Clusters are named by uint64 ids chosen by the
@@ -10,7 +14,8 @@ import "slices"
 // A cluster that no longer exists is taken out with Remove, which needs the
 // terms it was added under.
 type Index struct {
-	postings map[uint64][]uint64
+	postings map[uint64]lists.List // of arena: cluster ids, oldest first
+	arena    lists.Arena[uint64]
 	maxScan  int
 	scores   scores
 }
@@ -29,7 +34,7 @@ func NewIndex(maxScan int) *Index {
 	if maxScan <= 0 {
 		maxScan = 256
 	}
-	return &Index{postings: make(map[uint64][]uint64), maxScan: maxScan}
+	return &Index{postings: make(map[uint64]lists.List), maxScan: maxScan}
 }
 
 // Add records that cluster holds each of terms. Adding a term the cluster
@@ -37,7 +42,9 @@ func NewIndex(maxScan int) *Index {
 // they have added (see package dedup) to avoid that.
 func (ix *Index) Add(cluster uint64, terms []uint64) {
 	for _, t := range terms {
-		ix.postings[t] = append(ix.postings[t], cluster)
+		p := ix.postings[t]
+		ix.arena.Append(&p, cluster)
+		ix.postings[t] = p
 	}
 }
 
@@ -48,7 +55,7 @@ func (ix *Index) Terms() int { return len(ix.postings) }
 func (ix *Index) Postings() int {
 	n := 0
 	for _, p := range ix.postings {
-		n += len(p)
+		n += p.Len()
 	}
 	return n
 }
@@ -68,7 +75,7 @@ func (ix *Index) Candidates(dst []Candidate, terms []uint64, weights []float64, 
 func (ix *Index) CandidatesFunc(dst []Candidate, terms []uint64, weights []float64, max int, keep func(cluster uint64) bool) []Candidate {
 	ix.scores.reset()
 	for i, t := range terms {
-		p := ix.postings[t]
+		p := ix.arena.View(ix.postings[t])
 		for _, c := range p[max0(len(p)-ix.maxScan):] {
 			ix.scores.add(c, weights[i])
 		}
@@ -106,18 +113,18 @@ func (ix *Index) CandidatesFunc(dst []Candidate, terms []uint64, weights []float
 // under.
 func (ix *Index) Remove(cluster uint64, terms []uint64) {
 	for _, t := range terms {
-		p := ix.postings[t]
+		p, ok := ix.postings[t]
+		if !ok {
+			continue
+		}
 		// Clusters are usually added in increasing order and a cluster is
 		// removed long after, so its posting is near the front.
-		if i := slices.Index(p, cluster); i >= 0 {
-			p = slices.Delete(p, i, i+1)
+		if i := slices.Index(ix.arena.View(p), cluster); i >= 0 {
+			ix.arena.Delete(&p, i)
 		}
-		switch {
-		case len(p) == 0:
+		if p.Len() == 0 {
 			delete(ix.postings, t)
-		case cap(p) > 32 && len(p) < cap(p)/4:
-			ix.postings[t] = slices.Clone(p)
-		default:
+		} else {
 			ix.postings[t] = p
 		}
 	}
