@@ -111,7 +111,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		}
 	}
 	for _, c := range cands[:min(len(cands), copyClusters)] {
-		latest(st.clusters[c.Cluster].members)
+		latest(st.members.View(st.clusters[c.Cluster].members))
 	}
 	if len(copies) == 0 {
 		// The copies the other sources miss: cut to a few paragraphs of a
@@ -125,7 +125,7 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 		// An anchor names only the latest story holding it: when that is
 		// another version of the source, the source is in its cluster.
 		if len(copies) == 0 && len(anchored) > 0 {
-			latest(anchored[0].cl.members)
+			latest(st.members.View(anchored[0].cl.members))
 		}
 	}
 	return sortCopies(dropCarried(st, f, copies))
@@ -420,7 +420,7 @@ const digestSimilarity = 0.1
 // also contains a story unrelated to it: one of the latest copyMembers
 // members of its cluster.
 func carriesOthers(st *state, f *features, rec *storyRec) bool {
-	members := rec.cl.members
+	members := st.members.View(rec.cl.members)
 	var set []uint32 // rec's copy set, hashed again when first needed
 	for _, m := range members[max(0, len(members)-copyMembers):] {
 		if m == rec || m.arrays.shingles >= rec.arrays.shingles {

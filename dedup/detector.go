@@ -282,14 +282,14 @@ func (d *Detector) Clusters() []Cluster {
 	defer d.mu.Unlock()
 	keys := make([]uint64, 0, len(d.st.clusters))
 	for k, cl := range d.st.clusters {
-		if len(cl.members) > 0 {
+		if cl.members.Len() > 0 {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
 	out := make([]Cluster, len(keys))
 	for i, k := range keys {
-		out[i] = d.st.clusters[k].export()
+		out[i] = d.st.export(d.st.clusters[k])
 	}
 	return out
 }
@@ -302,7 +302,7 @@ func (d *Detector) ClusterOf(id string) (Cluster, bool) {
 	if !ok {
 		return Cluster{}, false
 	}
-	return rec.cl.export(), true
+	return d.st.export(rec.cl), true
 }
 
 // BoilerplateLines returns the number of distinct lines the detector

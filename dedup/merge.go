@@ -101,13 +101,14 @@ func (st *state) merge(a, b *clusterRec) {
 		a.countYear(y.year, y.n)
 	}
 	var posted []uint64
-	for _, t := range b.indexed {
-		if i, ok := slices.BinarySearch(a.indexed, t); !ok {
-			a.indexed = slices.Insert(a.indexed, i, t)
+	for _, t := range st.lists.View(b.indexed) { // b's list does not move as a's changes
+		if i, ok := slices.BinarySearch(st.lists.View(a.indexed), t); !ok {
+			st.lists.Insert(&a.indexed, i, t)
 			posted = append(posted, t)
 		}
 	}
-	st.terms.Remove(b.key, b.indexed)
+	st.terms.Remove(b.key, st.lists.View(b.indexed))
+	st.lists.Release(&b.indexed)
 	st.terms.Add(a.key, posted)
 	if !b.first.IsZero() && (a.first.IsZero() || b.first.Before(a.first)) {
 		a.first = b.first
@@ -116,11 +117,12 @@ func (st *state) merge(a, b *clusterRec) {
 		a.last = b.last
 	}
 	a.kept += b.kept
-	for _, m := range b.members {
+	for _, m := range st.members.View(b.members) {
 		m.cl = a
 	}
-	a.members = append(a.members, b.members...)
-	slices.SortFunc(a.members, func(x, y *storyRec) int { return cmp.Compare(x.seq, y.seq) })
+	st.members.Append(&a.members, st.members.View(b.members)...) // b's list does not move as a's changes
+	slices.SortFunc(st.members.View(a.members), func(x, y *storyRec) int { return cmp.Compare(x.seq, y.seq) })
 	delete(st.clusters, b.key)
-	b.members, b.dropped = nil, true
+	st.members.Release(&b.members)
+	b.dropped = true
 }

@@ -60,7 +60,7 @@ func checkClusterSums(t *testing.T, st *state) {
 	df := map[uint64]uint32{}
 	for _, cl := range st.clusters {
 		cl.centroid.EachTerm(func(t uint64) { df[t]++ })
-		for _, m := range cl.members {
+		for _, m := range st.members.View(cl.members) {
 			assert.Same(t, cl, m.cl, m.id)
 		}
 	}
@@ -84,9 +84,9 @@ func checkClusterSums(t *testing.T, st *state) {
 			cands := st.byDay.CandidatesFunc(nil, []uint64{k}, []float64{1}, 1, func(c uint64) bool { return c == cl.key })
 			assert.Len(t, cands, 1, "cluster %s under its day and term", cl.id)
 		}
-		assert.Empty(t, cl.members, cl.id)
+		assert.Zero(t, cl.members.Len(), cl.id)
 		assert.Empty(t, cl.lines, cl.id)
-		assert.Empty(t, cl.indexed, cl.id)
+		assert.Zero(t, cl.indexed.Len(), cl.id)
 		assert.LessOrEqual(t, cl.centroid.Terms(), lateTerms, cl.id)
 	}
 	assert.Equal(t, postings, st.byDay.Postings(), "the index of days holds the clusters in outline, and no other")

@@ -59,7 +59,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			sim float64
 		}
 		var others []scored
-		members := dec.cl.members
+		members := st.members.View(dec.cl.members)
 		for _, m := range members[max(0, len(members)-matchMembers):] {
 			if !listed[m] && m.id != p.story.ID {
 				others = append(others, scored{m, m.vec().dot(f.vec)})

@@ -126,7 +126,7 @@ func (d *Detector) Save(w io.Writer) error {
 		for _, x := range cs.Sums {
 			e.Uint64(math.Float64bits(x))
 		}
-		e.Sorted(cl.indexed)
+		e.Sorted(st.lists.View(cl.indexed))
 		years := slices.SortedFunc(slices.Values(cl.years), func(a, b yearCount) int { return cmp.Compare(a.year, b.year) })
 		e.Uvarint(uint64(len(years)))
 		for _, y := range years {
@@ -337,7 +337,8 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		cl := st.newCluster(k, id)
 		cl.first, cl.last, cl.kept = first, last, kept
 		cl.centroid = cluster.Restore(cs)
-		cl.years, cl.lines, cl.indexed, cl.days = years, lines, indexed, days
+		cl.years, cl.lines, cl.days = years, lines, days
+		st.lists.Set(&cl.indexed, indexed)
 		if late {
 			if len(days) == 0 || len(indexed) > 0 || len(lines) > 0 {
 				dec.Fail("cluster %q: in outline with indexed terms or lines, or without event days", id)
@@ -443,7 +444,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		return nil, err
 	}
 	for _, k := range slices.Sorted(maps.Keys(st.clusters)) {
-		if cl := st.clusters[k]; len(cl.members) == 0 {
+		if cl := st.clusters[k]; cl.members.Len() == 0 {
 			if cl.last.IsZero() {
 				return nil, fmt.Errorf("%w: cluster %q holds no story and has no time", ErrSnapshot, cl.id)
 			}

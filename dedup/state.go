@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/newsdup/newsdup/dedup/cluster"
+	"github.com/newsdup/newsdup/dedup/internal/lists"
 	"github.com/newsdup/newsdup/dedup/lsh"
 	"github.com/newsdup/newsdup/dedup/minhash"
 	"github.com/newsdup/newsdup/shingle"
@@ -39,7 +40,9 @@ type state struct {
 	anchors  *anchorIndex           // anchor shingles -> stories, for trimmed copies
 	short    map[uint64]*storyRec   // identity -> latest story, for texts too short for the LSH index
 	terms    *cluster.Index
-	df       map[uint64]uint32 // document frequencies: background plus live
+	lists    lists.Arena[uint64]    // clusters' indexed terms
+	members  lists.Arena[*storyRec] // clusters' members
+	df       map[uint64]uint32      // document frequencies: background plus live
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
 	vocab    *termTable // the terms of held stories' vectors
@@ -75,8 +78,8 @@ type clusterRec struct {
 	key      uint64
 	id       string
 	centroid cluster.Centroid
-	members  []*storyRec
-	indexed  []uint64         // terms posted in the story index, sorted
+	members  lists.List       // of st.members, in the order they joined
+	indexed  lists.List       // of st.lists: terms posted in the story index, sorted
 	years    []yearCount      // latest year named by members, and how many name it
 	lines    map[uint64]int32 // line hash -> members that have the line
 	first    time.Time
@@ -234,8 +237,8 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	}
 	var post []uint64
 	for _, t := range top {
-		if i, ok := slices.BinarySearch(cl.indexed, t); !ok {
-			cl.indexed = slices.Insert(cl.indexed, i, t)
+		if i, ok := slices.BinarySearch(st.lists.View(cl.indexed), t); !ok {
+			st.lists.Insert(&cl.indexed, i, t)
 			post = append(post, t)
 		}
 	}
@@ -258,7 +261,7 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 // window queue.
 func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint) {
 	rec.cl = cl
-	cl.members = append(cl.members, rec)
+	st.members.Append(&cl.members, rec)
 	st.stories[rec.id] = rec
 	set := int(rec.arrays.shingles)
 	if set > 0 {
@@ -300,8 +303,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		delete(st.short, rec.identity)
 	}
 	cl := rec.cl
-	i := slices.Index(cl.members, rec)
-	cl.members = slices.Delete(cl.members, i, i+1)
+	st.members.Delete(&cl.members, slices.Index(st.members.View(cl.members), rec))
 	rec.cl = nil
 	if !forget {
 		if forget = cl.kept >= summaryStories; !forget {
@@ -315,8 +317,8 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		for _, t := range vec.Terms {
 			if cl.centroid.Weight(t) == 0 {
 				st.dfDown(t) // the term leaves the cluster
-				if i, ok := slices.BinarySearch(cl.indexed, t); ok {
-					cl.indexed = slices.Delete(cl.indexed, i, i+1)
+				if i, ok := slices.BinarySearch(st.lists.View(cl.indexed), t); ok {
+					st.lists.Delete(&cl.indexed, i)
 					unposted = append(unposted, t)
 				}
 			}
@@ -337,7 +339,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		}
 	}
 	rec.arrays.release()
-	if len(cl.members) == 0 {
+	if cl.members.Len() == 0 {
 		if cl.centroid.Len() == 0 || cl.last.IsZero() || st.cfg.StoryHorizon < 0 {
 			st.dropCluster(cl) // nothing left to join, or no time to keep it by
 		} else {
@@ -361,7 +363,8 @@ func (st *state) dropCluster(cl *clusterRec) {
 		st.unindexDays(cl)
 	}
 	delete(st.clusters, cl.key)
-	st.terms.Remove(cl.key, cl.indexed)
+	st.terms.Remove(cl.key, st.lists.View(cl.indexed))
+	st.lists.Release(&cl.indexed)
 	cl.centroid.EachTerm(st.dfDown)
 	cl.dropped = true
 }
@@ -392,7 +395,7 @@ func (st *state) evictDormant() {
 	for len(st.dormant) > 0 {
 		e := st.dormant[0]
 		switch cl := e.cl; {
-		case cl.dropped || cl.late || len(cl.members) > 0:
+		case cl.dropped || cl.late || cl.members.Len() > 0:
 			// Gone, in outline by an earlier entry (a cluster that lost its
 			// last story twice with the same latest time has two), or
 			// joined again: back when its stories leave.
@@ -438,12 +441,13 @@ const lateTerms = 32
 // heaviest terms, its years, times and event days, and it is found by those
 // days rather than through the story index.
 func (st *state) compact(cl *clusterRec) {
-	st.terms.Remove(cl.key, cl.indexed)
-	cl.indexed = nil
+	st.terms.Remove(cl.key, st.lists.View(cl.indexed))
+	st.lists.Release(&cl.indexed)
 	for _, t := range cl.centroid.Truncate(lateTerms) {
 		st.dfDown(t) // the term leaves the cluster
 	}
-	cl.lines, cl.members = nil, nil
+	cl.lines = nil
+	st.members.Release(&cl.members)
 	cl.late = true
 	st.byDay.Add(cl.key, dayTerms(cl))
 }
@@ -454,8 +458,8 @@ func (st *state) revive(cl *clusterRec) {
 	st.unindexDays(cl)
 	cl.late = false
 	cl.lines = make(map[uint64]int32)
-	cl.centroid.EachTerm(func(t uint64) { cl.indexed = append(cl.indexed, t) })
-	st.terms.Add(cl.key, cl.indexed)
+	cl.centroid.EachTerm(func(t uint64) { st.lists.Append(&cl.indexed, t) })
+	st.terms.Add(cl.key, st.lists.View(cl.indexed))
 }
 
 // unindexDays takes a cluster in outline out of the index of event days.
@@ -582,9 +586,10 @@ func (cl *clusterRec) latestYear() int {
 }
 
 // export returns the public view of a cluster.
-func (cl *clusterRec) export() Cluster {
-	c := Cluster{ID: cl.id, First: cl.first, Last: cl.last, Stories: make([]string, len(cl.members))}
-	for i, m := range cl.members {
+func (st *state) export(cl *clusterRec) Cluster {
+	members := st.members.View(cl.members)
+	c := Cluster{ID: cl.id, First: cl.first, Last: cl.last, Stories: make([]string, len(members))}
+	for i, m := range members {
 		c.Stories[i] = m.id
 	}
 	return c

@@ -421,7 +421,7 @@ func TestEventHorizon(t *testing.T) {
 		require.NotNil(t, cl, "kept past the story horizon")
 		assert.True(t, cl.late)
 		assert.LessOrEqual(t, cl.centroid.Terms(), lateTerms)
-		assert.Empty(t, cl.indexed, "out of the story index")
+		assert.Zero(t, cl.indexed.Len(), "out of the story index")
 		r := rewrite
 		r.Time = feed.next()
 		r.Text = naming(r.Text, a.Time)
@@ -491,14 +491,14 @@ func TestSummaryBounded(t *testing.T) {
 		cl = d.st.stories[v.ID].cl
 		filler.until(at.Add(24 * time.Hour))
 	}
-	require.Less(t, len(cl.members), 10, "most versions have left the window")
+	require.Less(t, cl.members.Len(), 10, "most versions have left the window")
 	assert.Equal(t, summaryStories, cl.kept)
-	assert.Equal(t, len(cl.members)+summaryStories, cl.centroid.Len(), "the summary counts the stories held and the first to leave")
+	assert.Equal(t, cl.members.Len()+summaryStories, cl.centroid.Len(), "the summary counts the stories held and the first to leave")
 	var most int
 	for _, l := range cl.lines {
 		most = max(most, int(l))
 	}
-	assert.LessOrEqual(t, most, len(cl.members)+summaryStories)
+	assert.LessOrEqual(t, most, cl.members.Len()+summaryStories)
 }
 
 // filler adds unrelated stories to a detector, one an hour from start, so

@@ -34,7 +34,7 @@ func bestCluster(st *state, p *prepared, f *features, cands []cluster.Candidate,
 	var scored []scoredCluster
 	for _, c := range cands {
 		cl := st.clusters[c.Cluster]
-		if skip != "" && len(cl.members) == 1 && cl.members[0].id == skip {
+		if skip != "" && cl.members.Len() == 1 && st.members.View(cl.members)[0].id == skip {
 			continue
 		}
 		if !st.clusterNear(p.story.Time, f.days, cl) {
