@@ -210,7 +210,7 @@ func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment
 	}
 	vec := f.vec
 	if skip != nil {
-		vec = vector(st, p, f, skip)
+		vec = vector(st, p, f, func(h uint64) bool { _, ok := skip[h]; return ok })
 	}
 	return rec.vec().dot(vec) >= st.cfg.SameStoryThreshold
 }

@@ -127,13 +127,15 @@ func (f *features) probeSet(st *state) *setProbe {
 }
 
 // vector returns the term vector of a story: its title and the words of the
-// lines that are neither boilerplate nor in skip, stop words left out. A
+// lines that are neither boilerplate nor lines skip reports (none when skip
+// is nil), stop words left out; the title is left out too when skip reports
+// its hash. A
 // term's weight is (1 + ln tf) · idf, where an occurrence among the first
 // leadTokens words counts leadBoost times, multiplied by entityBoost when
 // most of its occurrences are capitalised or numbers. The vector is scaled to
 // unit length and its weights rounded to multiples of 1/65535 (quantise), so
 // that held stories keep them in 16 bits (heldVector).
-func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.Vector {
+func vector(st *state, p *prepared, f *features, skip func(line uint64) bool) cluster.Vector {
 	type occ struct {
 		hash   uint64
 		inc    float32
@@ -152,14 +154,14 @@ func vector(st *state, p *prepared, f *features, skip map[uint64]int32) cluster.
 			occs = append(occs, occ{t.Hash, inc, t.Flags&(shingle.Capital|shingle.Number) != 0})
 		}
 	}
-	if _, ok := skip[p.titleHash]; !ok {
+	if skip == nil || !skip(p.titleHash) {
 		add(p.title)
 	}
 	for i, l := range p.lines {
 		if f.boiler[i] {
 			continue
 		}
-		if _, ok := skip[l.Hash]; ok {
+		if skip != nil && skip(l.Hash) {
 			continue
 		}
 		add(p.tokens[l.Lo:l.Hi])

@@ -94,9 +94,10 @@ func (st *state) merge(a, b *clusterRec) {
 		}
 	})
 	a.centroid.Merge(&b.centroid)
-	for h, n := range b.lines {
-		a.lines[h] += n
+	for _, l := range st.clLines.View(b.lines) { // b's list does not move as a's changes
+		st.countLine(a, l.hash, l.n)
 	}
+	st.clLines.Release(&b.lines)
 	for _, y := range b.years {
 		a.countYear(y.year, y.n)
 	}

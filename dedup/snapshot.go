@@ -133,11 +133,11 @@ func (d *Detector) Save(w io.Writer) error {
 			e.Uvarint(uint64(y.year))
 			e.Uvarint(uint64(y.n))
 		}
-		lines := slices.Sorted(maps.Keys(cl.lines))
+		lines := st.clLines.View(cl.lines) // sorted by hash
 		e.Uvarint(uint64(len(lines)))
-		for _, h := range lines {
-			e.Uint64(h)
-			e.Uvarint(uint64(cl.lines[h]))
+		for _, l := range lines {
+			e.Uint64(l.hash)
+			e.Uvarint(uint64(l.n))
 		}
 		e.Uvarint(uint64(len(cl.days)))
 		for _, d := range cl.days {
@@ -309,9 +309,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			years = append(years, y)
 		}
 		nl := dec.Count("cluster lines", maxSnapshotCount)
-		lines := make(map[uint64]int32, min(nl, 1<<16))
+		lines := make([]lineCount, 0, min(nl, 1<<16))
 		for j := 0; j < nl && dec.Err() == nil; j++ {
-			lines[dec.Uint64()] = int32(dec.Count("line members", 1<<31-1))
+			l := lineCount{dec.Uint64(), int32(dec.Count("line members", 1<<31-1))}
+			if dec.Err() == nil && (l.n == 0 || len(lines) > 0 && l.hash <= lines[len(lines)-1].hash) {
+				dec.Fail("cluster %q: lines out of order or counting none", id)
+			}
+			lines = append(lines, l)
 		}
 		nd := dec.Count("event days", maxEventDays)
 		var days []int32
@@ -337,14 +341,15 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		cl := st.newCluster(k, id)
 		cl.first, cl.last, cl.kept = first, last, kept
 		cl.centroid = cluster.Restore(cs)
-		cl.years, cl.lines, cl.days = years, lines, days
+		cl.years, cl.days = years, days
+		st.clLines.Set(&cl.lines, lines)
 		st.lists.Set(&cl.indexed, indexed)
 		if late {
 			if len(days) == 0 || len(indexed) > 0 || len(lines) > 0 {
 				dec.Fail("cluster %q: in outline with indexed terms or lines, or without event days", id)
 				break
 			}
-			cl.late, cl.lines = true, nil
+			cl.late = true
 			st.byDay.Add(k, dayTerms(cl))
 		}
 		st.terms.Add(k, indexed)

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"container/heap"
 	"fmt"
 	"maps"
@@ -42,6 +43,7 @@ type state struct {
 	terms    *cluster.Index
 	lists    lists.Arena[uint64]    // clusters' indexed terms
 	members  lists.Arena[*storyRec] // clusters' members
+	clLines  lists.Arena[lineCount] // clusters' lines
 	df       map[uint64]uint32      // document frequencies: background plus live
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
@@ -78,10 +80,10 @@ type clusterRec struct {
 	key      uint64
 	id       string
 	centroid cluster.Centroid
-	members  lists.List       // of st.members, in the order they joined
-	indexed  lists.List       // of st.lists: terms posted in the story index, sorted
-	years    []yearCount      // latest year named by members, and how many name it
-	lines    map[uint64]int32 // line hash -> members that have the line
+	members  lists.List  // of st.members, in the order they joined
+	indexed  lists.List  // of st.lists: terms posted in the story index, sorted
+	years    []yearCount // latest year named by members, and how many name it
+	lines    lists.List  // of st.clLines: the lines members have, by hash
 	first    time.Time
 	last     time.Time
 	days     []int32 // days of its event: see addEventDay
@@ -191,7 +193,7 @@ func lineHashes(lines []shingle.Line) []uint64 {
 
 // newCluster creates and registers an empty cluster.
 func (st *state) newCluster(key uint64, id string) *clusterRec {
-	cl := &clusterRec{key: key, id: id, lines: make(map[uint64]int32)}
+	cl := &clusterRec{key: key, id: id}
 	st.clusters[key] = cl
 	return cl
 }
@@ -230,10 +232,10 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	}
 	cl.centroid.Add(vec)
 	for _, h := range rec.lines() {
-		cl.lines[h]++
+		st.countLine(cl, h, 1)
 	}
 	if rec.titleHash != 0 {
-		cl.lines[rec.titleHash]++
+		st.countLine(cl, rec.titleHash, 1)
 	}
 	var post []uint64
 	for _, t := range top {
@@ -325,14 +327,10 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		}
 		st.terms.Remove(cl.key, unposted)
 		for _, h := range rec.lines() {
-			if cl.lines[h]--; cl.lines[h] <= 0 {
-				delete(cl.lines, h)
-			}
+			st.countLine(cl, h, -1)
 		}
 		if rec.titleHash != 0 {
-			if cl.lines[rec.titleHash]--; cl.lines[rec.titleHash] <= 0 {
-				delete(cl.lines, rec.titleHash)
-			}
+			st.countLine(cl, rec.titleHash, -1)
 		}
 		if rec.year != 0 {
 			cl.countYear(int(rec.year), -1)
@@ -446,7 +444,7 @@ func (st *state) compact(cl *clusterRec) {
 	for _, t := range cl.centroid.Truncate(lateTerms) {
 		st.dfDown(t) // the term leaves the cluster
 	}
-	cl.lines = nil
+	st.clLines.Release(&cl.lines)
 	st.members.Release(&cl.members)
 	cl.late = true
 	st.byDay.Add(cl.key, dayTerms(cl))
@@ -457,9 +455,39 @@ func (st *state) compact(cl *clusterRec) {
 func (st *state) revive(cl *clusterRec) {
 	st.unindexDays(cl)
 	cl.late = false
-	cl.lines = make(map[uint64]int32)
 	cl.centroid.EachTerm(func(t uint64) { st.lists.Append(&cl.indexed, t) })
 	st.terms.Add(cl.key, st.lists.View(cl.indexed))
+}
+
+// lineCount is a line (or title) the members of a cluster have, by hash,
+// and how many of them have it.
+type lineCount struct {
+	hash uint64
+	n    int32
+}
+
+func compareLine(l lineCount, h uint64) int { return cmp.Compare(l.hash, h) }
+
+// hasLine reports whether a member of cl has the line (or title) with hash
+// h.
+func (st *state) hasLine(cl *clusterRec, h uint64) bool {
+	_, ok := slices.BinarySearchFunc(st.clLines.View(cl.lines), h, compareLine)
+	return ok
+}
+
+// countLine adds delta to the members of cl that have the line with hash h,
+// and forgets a line that none has any more.
+func (st *state) countLine(cl *clusterRec, h uint64, delta int32) {
+	v := st.clLines.View(cl.lines)
+	i, ok := slices.BinarySearchFunc(v, h, compareLine)
+	switch {
+	case ok && v[i].n+delta > 0:
+		v[i].n += delta
+	case ok:
+		st.clLines.Delete(&cl.lines, i)
+	case delta > 0:
+		st.clLines.Insert(&cl.lines, i, lineCount{h, delta})
+	}
 }
 
 // unindexDays takes a cluster in outline out of the index of event days.

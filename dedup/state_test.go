@@ -495,8 +495,8 @@ func TestSummaryBounded(t *testing.T) {
 	assert.Equal(t, summaryStories, cl.kept)
 	assert.Equal(t, cl.members.Len()+summaryStories, cl.centroid.Len(), "the summary counts the stories held and the first to leave")
 	var most int
-	for _, l := range cl.lines {
-		most = max(most, int(l))
+	for _, l := range d.st.clLines.View(cl.lines) {
+		most = max(most, int(l.n))
 	}
 	assert.LessOrEqual(t, most, cl.members.Len()+summaryStories)
 }

@@ -81,8 +81,8 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 		return 0
 	}
 	s := cl.centroid.Cosine(f.vec)
-	if shared, all, any := sharedLines(p, f, cl); any && !(s >= rerunAgreement && rerun(shared, all)) {
-		if rest := cl.centroid.Cosine(vector(st, p, f, cl.lines)); rest < st.cfg.SameStoryThreshold {
+	if shared, all, any := sharedLines(st, p, f, cl); any && !(s >= rerunAgreement && rerun(shared, all)) {
+		if rest := cl.centroid.Cosine(vector(st, p, f, func(h uint64) bool { return st.hasLine(cl, h) })); rest < st.cfg.SameStoryThreshold {
 			s = rest
 		}
 	}
@@ -127,9 +127,9 @@ func rerun(shared, all int) bool {
 // of the cluster has too, outside learned boilerplate (any), and how many of
 // its words (title and lines outside learned boilerplate: all) are in such
 // lines (shared).
-func sharedLines(p *prepared, f *features, cl *clusterRec) (shared, all int, any bool) {
+func sharedLines(st *state, p *prepared, f *features, cl *clusterRec) (shared, all int, any bool) {
 	all = len(p.title)
-	if _, ok := cl.lines[p.titleHash]; ok && p.titleHash != 0 {
+	if p.titleHash != 0 && st.hasLine(cl, p.titleHash) {
 		shared, any = len(p.title), true
 	}
 	for i, l := range p.lines {
@@ -138,7 +138,7 @@ func sharedLines(p *prepared, f *features, cl *clusterRec) (shared, all int, any
 		}
 		n := l.Hi - l.Lo
 		all += n
-		if _, ok := cl.lines[l.Hash]; ok {
+		if st.hasLine(cl, l.Hash) {
 			shared, any = shared+n, true
 		}
 	}
