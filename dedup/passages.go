@@ -144,10 +144,10 @@ func (t *firstTable) get(h uint64) (int, bool) {
 }
 
 // sharedPassages finds the stretches of text shared by the story of job and
-// another story (with quotations quotes): maximal runs of consecutive word 3-shingles found, in the
-// same order, in both. The other story's shingle hashes, words and
-// first-occurrence table (firstTable.fill) are s.hb, s.wb and s.first; the
-// job's hashes are s.ha.
+// another story (with quotations quotes): maximal runs of consecutive word
+// 3-shingles found, in the same order, in both. The other story's shingle
+// hashes, words and first-occurrence table (firstTable.fill) are s.hb, s.wb
+// and s.first; the job's hashes are s.ha.
 func sharedPassages(job *passageJob, s *passageScratch, quotes []shingle.Span, maxPassages int) []Passage {
 	const k = passageShingle
 	ha, hb, b := s.ha, s.hb, s.wb
