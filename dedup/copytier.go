@@ -196,7 +196,7 @@ func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment
 	if !longStretch(containment, shared) {
 		return false
 	}
-	skip := edgeLines(p, rec)
+	skip := edgeLines(st, p, rec)
 	if skip != nil && !sharesInside(st, p, f, rec, skip) {
 		return false
 	}
@@ -218,8 +218,8 @@ func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment
 // edgeLines returns, when a story and rec come from one source, the lines of
 // the runs opening and closing the story that rec has too; lines without words
 // belong to a run without ending it. It returns nil when there are none.
-func edgeLines(p *prepared, rec *storyRec) map[uint64]int32 {
-	if p.story.Source == "" || p.story.Source != rec.source {
+func edgeLines(st *state, p *prepared, rec *storyRec) map[uint64]int32 {
+	if p.story.Source == "" || p.story.Source != st.sources.name(rec.source) {
 		return nil
 	}
 	var edges map[uint64]int32
@@ -227,7 +227,7 @@ func edgeLines(p *prepared, rec *storyRec) map[uint64]int32 {
 		if l.Hash == 0 {
 			return true
 		}
-		if !slices.Contains(rec.lines(), l.Hash) {
+		if !slices.Contains(rec.lines(), lineKey(l.Hash)) {
 			return false
 		}
 		if edges == nil {

@@ -95,7 +95,7 @@ func (st *state) merge(a, b *clusterRec) {
 	})
 	a.centroid.Merge(&b.centroid)
 	for _, l := range st.clLines.View(b.lines) { // b's list does not move as a's changes
-		st.countLine(a, l.hash, l.n)
+		st.countLine(a, l.key, l.n)
 	}
 	st.clLines.Release(&b.lines)
 	for _, y := range b.years {

@@ -8,7 +8,7 @@ import (
 	"github.com/newsdup/newsdup/shingle"
 )
 
-// A held story keeps its arrays (term vector, line hashes, word ids and
+// A held story keeps its arrays (term vector, line keys, word ids and
 // offsets, figures, quotes) packed into one run of words without
 // pointers, in a chunk shared with the stories that came before and after
 // it (recordSlab): no object of its own for the allocator where there were
@@ -36,7 +36,7 @@ import (
 type recordArrays struct {
 	terms   []uint64 // term vector: terms
 	weights []uint16 // and their quantised weights (heldVector)
-	lines   []uint64 // hashes of its lines
+	lines   []uint32 // keys of its lines (lineKey)
 	setLen  int      // the size of its copy set (copySet), which is not kept
 	ids     []uint32 // content word ids
 	offsets []byte   // and their byte ranges (heldWords)
@@ -44,10 +44,10 @@ type recordArrays struct {
 	quotes  []shingle.Span
 }
 
-// packedArrays holds recordArrays in one []uint64: the lines, then as
-// uint32s the terms' indexes in dict, the ids when they are kept whole, the
-// numbers and the quotes (start and end), then as uint16s the weights, then
-// the offsets' bytes and the words' term indexes (idWidth bytes each,
+// packedArrays holds recordArrays in one []uint64: as uint32s the lines,
+// the terms' indexes in dict, the ids when they are kept whole, the numbers
+// and the quotes (start and end), then as uint16s the weights, then the
+// offsets' bytes and the words' term indexes (idWidth bytes each,
 // little-endian).
 type packedArrays struct {
 	data                               *uint64    // the first of its (bytesEnd()+7)/8 words, nil if none
@@ -109,12 +109,12 @@ func (s *recordSlab) pack(a recordArrays, dict *termTable) packedArrays {
 		}
 	}
 	p.data = unsafe.SliceData(s.alloc((p.bytesEnd() + 7) / 8))
-	copy(p.u64(), a.lines)
 	u32 := p.u32()
-	for i, t := range a.terms {
-		u32[i] = dict.intern(t)
+	n := copy(u32, a.lines)
+	for _, t := range a.terms {
+		u32[n] = dict.intern(t)
+		n++
 	}
-	n := len(a.terms)
 	if p.idWidth == 0 {
 		n += copy(u32[n:], a.ids)
 	}
@@ -182,7 +182,7 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 // be read after the table settles.
 func (p *packedArrays) release() {
 	if p.terms > 0 {
-		for _, i := range p.u32()[:p.terms] {
+		for _, i := range p.termIdx() {
 			p.dict.release(i)
 		}
 	}
@@ -197,11 +197,10 @@ func (p *packedArrays) rawIDs() uint32 {
 }
 
 // The byte offsets of the sections of data.
-func (p *packedArrays) u32Start() int { return 8 * int(p.lines) }
 func (p *packedArrays) u32Len() int {
-	return int(p.terms + p.rawIDs() + p.numbers + 2*p.quotes)
+	return int(p.lines + p.terms + p.rawIDs() + p.numbers + 2*p.quotes)
 }
-func (p *packedArrays) u16Start() int   { return p.u32Start() + 4*p.u32Len() }
+func (p *packedArrays) u16Start() int   { return 4 * p.u32Len() }
 func (p *packedArrays) bytesStart() int { return p.u16Start() + 2*int(p.terms) }
 func (p *packedArrays) indexStart() int { return p.bytesStart() + int(p.offsets) }
 func (p *packedArrays) bytesEnd() int   { return p.indexStart() + int(p.idWidth)*int(p.ids) }
@@ -215,10 +214,12 @@ func view[T any](data *uint64, off, n int) []T {
 	return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(data), off)), n)
 }
 
-// u64 returns the lines.
-func (p *packedArrays) u64() []uint64 { return view[uint64](p.data, 0, int(p.lines)) }
+func (p *packedArrays) u32() []uint32 { return view[uint32](p.data, 0, p.u32Len()) }
 
-func (p *packedArrays) u32() []uint32 { return view[uint32](p.data, p.u32Start(), p.u32Len()) }
+// termIdx returns the indexes of the terms in dict.
+func (p *packedArrays) termIdx() []uint32 {
+	return p.u32()[p.lines : p.lines+p.terms : p.lines+p.terms]
+}
 
 func (p *packedArrays) weightsView() []uint16 {
 	return view[uint16](p.data, p.u16Start(), int(p.terms))
@@ -235,8 +236,9 @@ func (p *packedArrays) indexesView() []byte {
 // The arrays of a held story, as views of its packed arrays: they must not
 // be modified.
 
-func (r *storyRec) lines() []uint64 {
-	return r.arrays.u64()
+func (r *storyRec) lines() []uint32 {
+	a := &r.arrays
+	return a.u32()[:a.lines:a.lines]
 }
 
 // ids returns the story's content word ids, decoded into a new slice.
@@ -247,11 +249,11 @@ func (r *storyRec) ids() []uint32 {
 // appendIDs appends the story's content word ids to dst.
 func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 	a := &r.arrays
-	u32 := a.u32()
 	if a.idWidth == 0 {
-		return append(dst, u32[a.terms:a.terms+a.ids]...)
+		lo := a.lines + a.terms
+		return append(dst, a.u32()[lo:lo+a.ids]...)
 	}
-	idx, terms, b := u32[:a.terms], a.dict.terms, a.indexesView()
+	idx, terms, b := a.termIdx(), a.dict.terms, a.indexesView()
 	if a.idWidth == 1 {
 		for _, i := range b {
 			dst = append(dst, uint32(terms[idx[i]]))
@@ -266,7 +268,7 @@ func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 
 func (r *storyRec) numbers() []uint32 {
 	a := &r.arrays
-	lo := a.terms + a.rawIDs()
+	lo := a.lines + a.terms + a.rawIDs()
 	return a.u32()[lo : lo+a.numbers : lo+a.numbers]
 }
 
@@ -276,7 +278,7 @@ func (r *storyRec) quotes() []shingle.Span {
 	if a.quotes == 0 {
 		return nil
 	}
-	u := a.u32()[a.terms+a.rawIDs()+a.numbers:]
+	u := a.u32()[a.lines+a.terms+a.rawIDs()+a.numbers:]
 	out := make([]shingle.Span, a.quotes)
 	for i := range out {
 		out[i] = shingle.Span{Start: int(u[2*i]), End: int(u[2*i+1])}
@@ -291,5 +293,5 @@ func (r *storyRec) words() heldWords {
 
 func (r *storyRec) vec() heldVector {
 	a := &r.arrays
-	return heldVector{idx: a.u32()[:a.terms:a.terms], weights: a.weightsView(), dict: a.dict}
+	return heldVector{idx: a.termIdx(), weights: a.weightsView(), dict: a.dict}
 }

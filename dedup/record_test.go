@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/newsdup/newsdup/shingle"
@@ -47,7 +48,7 @@ func TestPackedArrays(t *testing.T) {
 		}
 		nt := n()
 		a := recordArrays{
-			terms: u64(nt), weights: make([]uint16, nt), lines: u64(n()), setLen: n(),
+			terms: u64(nt), weights: make([]uint16, nt), lines: u32(n()), setLen: n(),
 			ids: u32(n()), offsets: make([]byte, n()), numbers: u32(n()),
 		}
 		// Most trials have words that are terms of the vector, as a
@@ -74,7 +75,7 @@ func TestPackedArrays(t *testing.T) {
 		if r.arrays.idWidth > 0 {
 			ids = len(a.ids) // as term indexes, one byte each
 		}
-		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (8*len(a.lines)+4*(nt+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
+		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (4*(len(a.lines)+nt+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, a.setLen, int(r.arrays.shingles), "trial %d: the size of the copy set, which is not kept", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -159,9 +160,55 @@ func TestPackedArraysSize(t *testing.T) {
 	assert.Nil(t, new(recordSlab).pack(recordArrays{}, newTermTable()).data, "no arrays, no storage")
 }
 
-// A held story's record fills a 176-byte size class.
+// A held story's record fills a 128-byte size class: its times are stamps
+// and its source an index, not a time.Time and a string.
 func TestStoryRecSize(t *testing.T) {
-	assert.Equal(t, uintptr(176), unsafe.Sizeof(storyRec{}))
+	assert.Equal(t, uintptr(128), unsafe.Sizeof(storyRec{}))
+}
+
+// A stamp holds a time to the nanosecond, in UTC, and none as noStamp; one
+// past the range of Unix nanoseconds is held as the last time there.
+func TestStamp(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2026, 12, 6, 13, 45, 1, 123456789, time.FixedZone("CET", 3600)),
+		time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Unix(0, 0), // the epoch is a time, not none
+	} {
+		s := stampOf(tm)
+		require.NotEqual(t, noStamp, s)
+		assert.True(t, tm.Equal(s.time()), "%v", tm)
+		assert.Equal(t, time.UTC, s.time().Location())
+	}
+	assert.Equal(t, noStamp, stampOf(time.Time{}))
+	assert.True(t, noStamp.time().IsZero())
+	assert.True(t, lastStamp.Equal(stampOf(time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)).time()))
+	assert.Less(t, stampOf(time.Unix(5, 0)), stampOf(time.Unix(5, 1)), "stamps order as times do")
+}
+
+// The source table keeps each source once, with the stories from it, lets
+// go of one no story has, and reuses its index only after settle.
+func TestSourceTable(t *testing.T) {
+	var st sourceTable
+	assert.Equal(t, uint32(0), st.intern(""), "no source is index 0, not counted")
+	st.release(0)
+	afp := st.intern("afp")
+	assert.Equal(t, afp, st.intern("afp"))
+	ap := st.intern("ap")
+	assert.NotEqual(t, afp, ap)
+	assert.Equal(t, "afp", st.name(afp))
+	assert.Equal(t, 2, st.len())
+
+	st.release(afp)
+	assert.Equal(t, "afp", st.name(afp), "one story from it is still held")
+	st.release(afp)
+	assert.Equal(t, 1, st.len())
+	assert.Equal(t, "afp", st.name(afp), "let go, it can still be read until settle")
+	reuters := st.intern("reuters")
+	assert.NotEqual(t, afp, reuters, "not reused before settle")
+	st.settle()
+	assert.Equal(t, afp, st.intern("dpa"), "reused after settle")
+	assert.Equal(t, "dpa", st.name(afp))
+	assert.Equal(t, "ap", st.name(ap))
 }
 
 // A slab hands out records one after the other from a chunk, each capped,
@@ -204,4 +251,26 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// A held story keeps its lines by key, the low 32 bits of their hashes,
+// and a snapshot written when they were kept whole loads into the same
+// keys: re-sorted, and counted together where two hashes share a key.
+func TestLineKeys(t *testing.T) {
+	assert.Equal(t, uint32(0), lineKey(0), "no title, a line without words")
+	assert.Equal(t, uint32(1), lineKey(7<<32), "a hash with no low bits is not mistaken for none")
+	assert.Equal(t, uint32(0xdeadbeef), lineKey(0x12345678_deadbeef))
+	for _, k := range []uint32{1, 42, 0xdeadbeef} {
+		assert.Equal(t, k, lineKey(uint64(k)), "a key read back is itself")
+	}
+
+	// Whole hashes, sorted as the old snapshots wrote them.
+	old := []uint64{2<<32 | 9, 3<<32 | 1, 5<<32 | 9, 6<<32 | 4}
+	var lines []lineCount
+	for i, h := range old {
+		lines = append(lines, lineCount{lineKey(h), int32(i + 1)})
+	}
+	assert.Equal(t, []lineCount{{1, 2}, {4, 4}, {9, 1 + 3}}, lineCounts(lines))
+	assert.Equal(t, []lineCount{{1, 2}, {4, 4}}, lineCounts([]lineCount{{1, 2}, {4, 4}}), "keys in order are kept as they are")
+	assert.Equal(t, []lineCount{{3, math.MaxInt32}}, lineCounts([]lineCount{{3, math.MaxInt32}, {3, 5}}), "counts do not overflow")
 }

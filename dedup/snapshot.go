@@ -133,10 +133,10 @@ func (d *Detector) Save(w io.Writer) error {
 			e.Uvarint(uint64(y.year))
 			e.Uvarint(uint64(y.n))
 		}
-		lines := st.clLines.View(cl.lines) // sorted by hash
+		lines := st.clLines.View(cl.lines) // sorted by key
 		e.Uvarint(uint64(len(lines)))
 		for _, l := range lines {
-			e.Uint64(l.hash)
+			e.Uint64(uint64(l.key))
 			e.Uvarint(uint64(l.n))
 		}
 		e.Uvarint(uint64(len(cl.days)))
@@ -156,16 +156,16 @@ func (d *Detector) Save(w io.Writer) error {
 		e.Uvarint(r.seq)
 		e.String(r.id)
 		e.Uvarint(uint64(r.textLen))
-		e.String(r.source)
-		e.Time(r.time)
-		e.Time(r.eff)
+		e.String(st.sources.name(r.source))
+		e.Time(r.time.time())
+		e.Time(r.eff.time())
 		e.Uvarint(r.cl.key)
 		e.Uvarint(uint64(r.year))
-		e.Uint64(r.titleHash)
+		e.Uint64(uint64(r.title))
 		lines, words, quotes, vec, numbers := r.lines(), r.words(), r.quotes(), r.vec(), r.numbers()
 		e.Uvarint(uint64(len(lines)))
-		for _, h := range lines {
-			e.Uint64(h)
+		for _, k := range lines {
+			e.Uint64(uint64(k))
 		}
 		e.Uvarint(uint64(len(words.ids)))
 		for _, id := range words.ids {
@@ -310,13 +310,16 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		}
 		nl := dec.Count("cluster lines", maxSnapshotCount)
 		lines := make([]lineCount, 0, min(nl, 1<<16))
+		prev := uint64(0)
 		for j := 0; j < nl && dec.Err() == nil; j++ {
-			l := lineCount{dec.Uint64(), int32(dec.Count("line members", 1<<31-1))}
-			if dec.Err() == nil && (l.n == 0 || len(lines) > 0 && l.hash <= lines[len(lines)-1].hash) {
+			h, n := dec.Uint64(), dec.Count("line members", 1<<31-1)
+			if dec.Err() == nil && (n == 0 || j > 0 && h <= prev) {
 				dec.Fail("cluster %q: lines out of order or counting none", id)
 			}
-			lines = append(lines, l)
+			prev = h
+			lines = append(lines, lineCount{lineKey(h), int32(n)})
 		}
+		lines = lineCounts(lines)
 		nd := dec.Count("event days", maxEventDays)
 		var days []int32
 		for j := 0; j < nd && dec.Err() == nil; j++ {
@@ -366,15 +369,15 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		r.id = dec.String("id", MaxIDBytes)
 		textLen := dec.Count("text length", uint64(min(maxText, MaxTextLimit)))
 		r.textLen = uint32(textLen)
-		r.source = dec.String("source", maxText)
-		r.time, r.eff = dec.Time(), dec.Time()
+		r.source = st.sources.intern(dec.String("source", maxText))
+		r.time, r.eff = stampOf(dec.Time()), stampOf(dec.Time())
 		key := dec.Uvarint()
 		r.year = int32(dec.Count("year", 9999))
-		r.titleHash = dec.Uint64()
+		r.title = lineKey(dec.Uint64())
 		var a recordArrays
 		nl := dec.Count("lines", uint64(textLen+1))
 		for j := 0; j < nl && dec.Err() == nil; j++ {
-			a.lines = append(a.lines, dec.Uint64())
+			a.lines = append(a.lines, lineKey(dec.Uint64()))
 		}
 		nw := dec.Count("words", uint64(textLen))
 		a.ids = make([]uint32, 0, min(nw, 1<<16))
@@ -530,4 +533,28 @@ func LoadFile(path string, cfg Config) (*Detector, error) {
 	}
 	defer f.Close()
 	return Load(f, cfg)
+}
+
+// lineCounts returns a cluster's lines sorted by key, each once. A snapshot
+// written before lines were kept by key (lineKey) holds their whole hashes,
+// sorted as such: as keys they come in another order, and two may share a
+// key.
+func lineCounts(lines []lineCount) []lineCount {
+	strict := true
+	for i := 1; i < len(lines) && strict; i++ {
+		strict = lines[i-1].key < lines[i].key
+	}
+	if strict {
+		return lines
+	}
+	slices.SortFunc(lines, func(a, b lineCount) int { return cmp.Compare(a.key, b.key) })
+	out := lines[:0]
+	for _, l := range lines {
+		if n := len(out); n > 0 && out[n-1].key == l.key {
+			out[n-1].n = int32(min(int64(out[n-1].n)+int64(l.n), math.MaxInt32))
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }

@@ -48,7 +48,8 @@ type state struct {
 	lines    *lineTable
 	slab     recordSlab // the storage of held stories' arrays
 	vocab    *termTable // the terms of held stories' vectors
-	hashBuf  []uint32   // scratch of copyHashes
+	sources  sourceTable
+	hashBuf  []uint32 // scratch of copyHashes
 	queue    storyHeap
 	dormant  clusterHeap    // clusters whose stories all left, by their latest time
 	late     clusterHeap    // dormant clusters past the story horizon (see compact)
@@ -58,18 +59,18 @@ type state struct {
 
 // storyRec is a story held by the detector.
 type storyRec struct {
-	seq       uint64
-	id        string
-	source    string
-	time      time.Time // publication time, zero if unknown
-	eff       time.Time // time held under: its own, or the stream's for an undated story
-	titleHash uint64
-	arrays    packedArrays // its arrays: see record.go
-	identity  uint64       // see features
-	cl        *clusterRec
-	textLen   uint32 // bytes of its text, which the caller holds (passages need only the offsets of its words); see MaxTextLimit
-	year      int32
-	heapIdx   int32
+	seq      uint64
+	id       string
+	time     stamp        // publication time, noStamp if unknown
+	eff      stamp        // time held under: its own, or the stream's for an undated story
+	arrays   packedArrays // its arrays: see record.go
+	identity uint64       // see features
+	cl       *clusterRec
+	source   uint32 // index in st.sources
+	title    uint32 // the key of its title as a line (lineKey), 0 if none
+	textLen  uint32 // bytes of its text, which the caller holds (passages need only the offsets of its words); see MaxTextLimit
+	year     int32
+	heapIdx  int32
 	// handle is the story's key in the LSH and SimHash indexes, 0 when it
 	// is in neither (see handleTable).
 	handle uint32
@@ -153,21 +154,21 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	st.seq = seq
 	s := p.story
 	rec := &storyRec{
-		seq:       seq,
-		id:        s.ID,
-		textLen:   uint32(len(s.Text)),
-		source:    s.Source,
-		time:      s.Time,
-		titleHash: p.titleHash,
-		year:      int32(f.year),
-		identity:  f.identity,
+		seq:      seq,
+		id:       s.ID,
+		textLen:  uint32(len(s.Text)),
+		source:   st.sources.intern(s.Source),
+		time:     stampOf(s.Time),
+		title:    lineKey(p.titleHash),
+		year:     int32(f.year),
+		identity: f.identity,
 	}
 	hw := holdWords(f.words, f.ids)
 	rec.arrays = st.slab.pack(recordArrays{
-		terms: f.vec.Terms, weights: holdWeights(f.vec), lines: lineHashes(p.lines), setLen: len(f.set),
+		terms: f.vec.Terms, weights: holdWeights(f.vec), lines: lineKeys(p.lines), setLen: len(f.set),
 		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
 	}, st.vocab)
-	rec.eff = st.time.observe(s.Time, source)
+	rec.eff = stampOf(st.time.observe(s.Time, source))
 	cl := dec.cl
 	if cl == nil {
 		cl = st.newCluster(rec.seq, s.ID)
@@ -183,12 +184,26 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	return rec
 }
 
-func lineHashes(lines []shingle.Line) []uint64 {
-	out := make([]uint64, len(lines))
+func lineKeys(lines []shingle.Line) []uint32 {
+	out := make([]uint32, len(lines))
 	for i, l := range lines {
-		out[i] = l.Hash
+		out[i] = lineKey(l.Hash)
 	}
 	return out
+}
+
+// lineKey is what held stories and clusters keep of the hash of a line (or
+// title): its low 32 bits, 0 only for the hash 0 (a line without words, a
+// story without a title of its own). A story's lines are matched with
+// those of one held story or one cluster, a few thousand at most, so that
+// 32 bits make a false match about as likely as one in a million a story;
+// the table of lines seen across clusters, where site boilerplate is
+// learned (lineTable), has millions and keeps the whole hash.
+func lineKey(h uint64) uint32 {
+	if k := uint32(h); k != 0 || h == 0 {
+		return k
+	}
+	return 1
 }
 
 // newCluster creates and registers an empty cluster.
@@ -234,8 +249,8 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	for _, h := range rec.lines() {
 		st.countLine(cl, h, 1)
 	}
-	if rec.titleHash != 0 {
-		st.countLine(cl, rec.titleHash, 1)
+	if rec.title != 0 {
+		st.countLine(cl, rec.title, 1)
 	}
 	var post []uint64
 	for _, t := range top {
@@ -248,12 +263,12 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	if rec.year != 0 {
 		cl.countYear(int(rec.year), 1)
 	}
-	if !rec.time.IsZero() {
-		if cl.first.IsZero() || rec.time.Before(cl.first) {
-			cl.first = rec.time
+	if t := rec.time.time(); !t.IsZero() {
+		if cl.first.IsZero() || t.Before(cl.first) {
+			cl.first = t
 		}
-		if rec.time.After(cl.last) {
-			cl.last = rec.time
+		if t.After(cl.last) {
+			cl.last = t
 		}
 	}
 }
@@ -329,14 +344,15 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		for _, h := range rec.lines() {
 			st.countLine(cl, h, -1)
 		}
-		if rec.titleHash != 0 {
-			st.countLine(cl, rec.titleHash, -1)
+		if rec.title != 0 {
+			st.countLine(cl, rec.title, -1)
 		}
 		if rec.year != 0 {
 			cl.countYear(int(rec.year), -1)
 		}
 	}
 	rec.arrays.release()
+	st.sources.release(rec.source)
 	if cl.members.Len() == 0 {
 		if cl.centroid.Len() == 0 || cl.last.IsZero() || st.cfg.StoryHorizon < 0 {
 			st.dropCluster(cl) // nothing left to join, or no time to keep it by
@@ -379,10 +395,13 @@ func (st *state) remove(rec *storyRec) {
 // Config.StoryHorizon behind it are put in outline (compact) or dropped, and
 // those in outline that fell Config.EventHorizon behind it are dropped.
 func (st *state) evict() {
-	st.vocab.settle() // this operation's verdict is made: the stories let go so far are read no more
-	for st.queue.n > 0 && (st.queue.n > st.cfg.MaxStories || st.time.expired(st.queue.at(0).eff)) {
+	// This operation's verdict is made: the stories let go so far are read
+	// no more.
+	st.vocab.settle()
+	st.sources.settle()
+	for st.queue.n > 0 && (st.queue.n > st.cfg.MaxStories || st.time.expired(st.queue.at(0).eff.time())) {
 		rec := heap.Pop(&st.queue).(*storyRec)
-		st.time.left(rec.eff)
+		st.time.left(rec.eff.time())
 		st.detach(rec, false)
 	}
 	st.evictDormant()
@@ -459,34 +478,34 @@ func (st *state) revive(cl *clusterRec) {
 	st.terms.Add(cl.key, st.lists.View(cl.indexed))
 }
 
-// lineCount is a line (or title) the members of a cluster have, by hash,
-// and how many of them have it.
+// lineCount is a line (or title) the members of a cluster have, by key
+// (lineKey), and how many of them have it.
 type lineCount struct {
-	hash uint64
-	n    int32
+	key uint32
+	n   int32
 }
 
-func compareLine(l lineCount, h uint64) int { return cmp.Compare(l.hash, h) }
+func compareLine(l lineCount, k uint32) int { return cmp.Compare(l.key, k) }
 
 // hasLine reports whether a member of cl has the line (or title) with hash
 // h.
 func (st *state) hasLine(cl *clusterRec, h uint64) bool {
-	_, ok := slices.BinarySearchFunc(st.clLines.View(cl.lines), h, compareLine)
+	_, ok := slices.BinarySearchFunc(st.clLines.View(cl.lines), lineKey(h), compareLine)
 	return ok
 }
 
-// countLine adds delta to the members of cl that have the line with hash h,
+// countLine adds delta to the members of cl that have the line with key k,
 // and forgets a line that none has any more.
-func (st *state) countLine(cl *clusterRec, h uint64, delta int32) {
+func (st *state) countLine(cl *clusterRec, k uint32, delta int32) {
 	v := st.clLines.View(cl.lines)
-	i, ok := slices.BinarySearchFunc(v, h, compareLine)
+	i, ok := slices.BinarySearchFunc(v, k, compareLine)
 	switch {
 	case ok && v[i].n+delta > 0:
 		v[i].n += delta
 	case ok:
 		st.clLines.Delete(&cl.lines, i)
 	case delta > 0:
-		st.clLines.Insert(&cl.lines, i, lineCount{h, delta})
+		st.clLines.Insert(&cl.lines, i, lineCount{k, delta})
 	}
 }
 
@@ -550,7 +569,7 @@ func (st *state) lateCandidates(dst []cluster.Candidate, f *features) []cluster.
 // near reports whether a story published at t (zero if unknown) may be
 // compared with a held story as its copy (see timeline.near).
 func (st *state) near(t time.Time, rec *storyRec) bool {
-	return st.time.near(t, rec.time)
+	return st.time.near(t, rec.time.time())
 }
 
 // gap returns how far a story published at t lies outside the span of a
@@ -677,8 +696,8 @@ func (h *storyHeap) set(i int, r *storyRec) {
 func (h *storyHeap) Len() int { return h.n }
 func (h *storyHeap) Less(i, j int) bool {
 	a, b := h.at(i), h.at(j)
-	if c := a.eff.Compare(b.eff); c != 0 {
-		return c < 0
+	if a.eff != b.eff {
+		return a.eff < b.eff
 	}
 	return a.seq < b.seq
 }

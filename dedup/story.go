@@ -173,6 +173,6 @@ type Cluster struct {
 	// Stories are the ids of the members, in the order they were added.
 	Stories []string
 	// First and Last are the earliest and latest publication times of the
-	// dated members (zero when none is dated).
+	// dated members, in UTC (zero when none is dated).
 	First, Last time.Time
 }
