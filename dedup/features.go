@@ -48,6 +48,8 @@ type features struct {
 	// identity is the hash of the content words, in order: two texts with
 	// the same words, once normalised, have the same identity.
 	identity uint64
+	// names are the story's rare names and figures (see weigh), sorted.
+	names []uint64
 }
 
 // featuresOf computes a story's features against the state: what it has
@@ -97,7 +99,7 @@ func featuresOf(st *state, p *prepared) *features {
 	if p.english {
 		f.days = namedDays([][]shingle.Token{p.title, p.tokens}, p.story.Time)
 	}
-	f.vec = vector(st, p, f, nil)
+	f.vec, f.names = weigh(st, p, f, nil)
 	f.termIDs = termIDs(f.vec.Terms)
 	f.top = f.vec.Top(nil, indexTerms)
 	f.topW = make([]float64, len(f.top))
@@ -136,6 +138,16 @@ func (f *features) probeSet(st *state) *setProbe {
 // unit length and its weights rounded to multiples of 1/65535 (quantise), so
 // that held stories keep them in 16 bits (heldVector).
 func vector(st *state, p *prepared, f *features, skip func(line uint64) bool) cluster.Vector {
+	v, _ := weigh(st, p, f, skip)
+	return v
+}
+
+// weigh returns the term vector of a story (see vector) and its rare names:
+// the terms of the vector that are names or figures (most of their
+// occurrences capitalised or numbers, as entityBoost counts them) and rare,
+// with an inverse document frequency of rareName or more (see
+// clusterScore), sorted.
+func weigh(st *state, p *prepared, f *features, skip func(line uint64) bool) (cluster.Vector, []uint64) {
 	type occ struct {
 		hash   uint64
 		inc    float32
@@ -174,6 +186,7 @@ func vector(st *state, p *prepared, f *features, skip func(line uint64) bool) cl
 		}
 	}
 	v := cluster.Vector{Terms: make([]uint64, 0, distinct), Weights: make([]float32, 0, distinct)}
+	var names []uint64
 	var norm float64
 	for i := 0; i < len(occs); {
 		j, tf, n, entity := i, 0.0, 0, 0
@@ -184,9 +197,13 @@ func vector(st *state, p *prepared, f *features, skip func(line uint64) bool) cl
 				entity++
 			}
 		}
-		x := (1 + math.Log(tf)) * st.idf(occs[i].hash)
+		idf := st.idf(occs[i].hash)
+		x := (1 + math.Log(tf)) * idf
 		if 2*entity > n {
 			x *= entityBoost
+			if idf >= rareName {
+				names = append(names, occs[i].hash)
+			}
 		}
 		v.Terms = append(v.Terms, occs[i].hash)
 		v.Weights = append(v.Weights, float32(x))
@@ -199,7 +216,7 @@ func vector(st *state, p *prepared, f *features, skip func(line uint64) bool) cl
 			v.Weights[i] = quantise(v.Weights[i] * scale)
 		}
 	}
-	return v
+	return v, names
 }
 
 // appendContent appends the tokens of toks that are not stop words.

@@ -23,6 +23,29 @@ const (
 // of the cluster's event (as far as Config.EventHorizon).
 const horizonPenalty = 0.2
 
+// Stories of one kind (shootings, earthquakes, company results) share
+// their vocabulary; which one of its kind a story reports is told by its
+// names and figures: places, streets, people, ages, tickers. A story that
+// shares sharedNames or more of its rare names with a cluster (an inverse
+// document frequency of rareName or more: terms of about one document in
+// 1,100 or fewer) gains namesBonus of similarity with it, when both are
+// dated within Config.StoryHorizon of each other: names shared by reports
+// of one week are evidence of one event, names shared across months or by
+// undated stories mostly of one topic (ECB+ pairs two events of each topic,
+// undated: a bonus for undated stories takes its B-cubed F1 from 0.918 to
+// about 0.89). On the evaluation sets (examples/evaluate): GVC in date
+// order 0.930 -> 0.938 (precision 1.000 -> 0.995; batch 0.934 -> 0.941),
+// the perturbation set 0.997/0.996/0.997 -> 0.996/0.994/0.996 (Reuters
+// stories about one company within days), ECB+ unchanged (undated). Names
+// of one document in 400 (rareName 6) gave GVC 0.940 but precision 0.991:
+// the names of a city (Little Rock, its police and its hospital) joined two
+// shootings there three weeks apart.
+const (
+	sharedNames = 3
+	rareName    = 7.0
+	namesBonus  = 0.1
+)
+
 // bestCluster returns the candidate cluster most similar to a story as a
 // whole, and the similarity; nil when there is none. It also returns every
 // candidate compared, with its similarity (for fragments). skip names a
@@ -95,6 +118,9 @@ func clusterScore(st *state, p *prepared, f *features, cl *clusterRec) float64 {
 			s -= pen
 		}
 	}
+	if sharesNames(st, p, f, cl) {
+		s += namesBonus
+	}
 	if f.year != 0 {
 		if latest := cl.latestYear(); latest != 0 && latest != f.year {
 			s -= yearConflict
@@ -143,4 +169,24 @@ func sharedLines(st *state, p *prepared, f *features, cl *clusterRec) (shared, a
 		}
 	}
 	return shared, all, any
+}
+
+// sharesNames reports whether a story shares sharedNames or more of its rare
+// names with a cluster, both dated within the story horizon of each other.
+func sharesNames(st *state, p *prepared, f *features, cl *clusterRec) bool {
+	if len(f.names) < sharedNames || p.story.Time.IsZero() || cl.first.IsZero() {
+		return false
+	}
+	if w := st.cfg.Window; w >= 0 && st.gap(p.story.Time, cl) > max(st.cfg.StoryHorizon, w) {
+		return false
+	}
+	n := 0
+	for _, t := range f.names {
+		if cl.centroid.Weight(t) != 0 {
+			if n++; n == sharedNames {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -217,3 +217,35 @@ func TestRerunAfterCopyWindow(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, New, r.Kind, "one shared paragraph does not make a snow story the talks story")
 }
+
+// A story's rare names count as evidence of one event only when it shares
+// enough of them with a cluster and both are dated within the story
+// horizon: names alone shared across months, or by undated stories, are
+// more often those of one topic.
+func TestSharesNames(t *testing.T) {
+	day := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	first := Story{ID: "first", Time: day, Text: "Police said Kevran Moltaby, 34, was shot on Quillon Street " +
+		"in Dravenport late on Saturday. Moltaby was taken to Dravenport General, where he died. " +
+		"Officers are looking for a grey van seen on Quillon Street."}
+	d := newDetector(t, Config{})
+	_, err := d.Add(first)
+	require.NoError(t, err)
+	cl := d.st.stories[first.ID].cl
+	require.NotNil(t, cl)
+
+	shares := func(s Story) bool {
+		t.Helper()
+		p, err := d.prep.prepare(s)
+		require.NoError(t, err)
+		return sharesNames(d.st, p, featuresOf(d.st, p), cl)
+	}
+	followUp := "A vigil was held for Kevran Moltaby on Quillon Street, where he was shot. " +
+		"Dravenport police have made no arrest."
+	assert.True(t, shares(Story{ID: "next", Time: day.Add(48 * time.Hour), Text: followUp}))
+	assert.False(t, shares(Story{ID: "undated", Text: followUp}), "an undated story")
+	assert.False(t, shares(Story{ID: "later", Time: day.Add(60 * 24 * time.Hour), Text: followUp}),
+		"two months on, beyond the story horizon")
+	assert.False(t, shares(Story{ID: "two", Time: day.Add(48 * time.Hour),
+		Text: "A vigil was held on Quillon Street in Dravenport. Police have made no arrest in the case."}),
+		"two names shared are not enough")
+}
