@@ -596,10 +596,17 @@ func (st *state) clusterNear(t time.Time, named []int32, cl *clusterRec) bool {
 		return true
 	}
 	g := st.gap(t, cl)
-	if g <= max(st.cfg.StoryHorizon, st.cfg.Window) && !cl.late {
+	if st.inStoryHorizon(g) && !cl.late {
 		return true
 	}
 	return g <= st.cfg.EventHorizon && cl.namesEventDay(named)
+}
+
+// inStoryHorizon reports whether a story that lies g outside the span of a
+// cluster (see gap) is within Config.StoryHorizon of it, or of the copy
+// window when that is longer; always, when the window is off.
+func (st *state) inStoryHorizon(g time.Duration) bool {
+	return st.cfg.Window < 0 || g <= max(st.cfg.StoryHorizon, st.cfg.Window)
 }
 
 // yearCount is a year the members of a cluster name as their latest, and

@@ -177,7 +177,7 @@ func sharesNames(st *state, p *prepared, f *features, cl *clusterRec) bool {
 	if len(f.names) < sharedNames || p.story.Time.IsZero() || cl.first.IsZero() {
 		return false
 	}
-	if w := st.cfg.Window; w >= 0 && st.gap(p.story.Time, cl) > max(st.cfg.StoryHorizon, w) {
+	if !st.inStoryHorizon(st.gap(p.story.Time, cl)) {
 		return false
 	}
 	n := 0
