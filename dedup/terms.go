@@ -18,24 +18,47 @@ package dedup
 type termTable struct {
 	terms   []uint64 // by index
 	refs    []uint32 // held stories whose vectors have the term; 0: retired or free
-	slots   []uint32 // open addressing by term, linear probing: index+1, 0 empty
+	shards  [termShards]termShard
 	n       int      // terms in use
 	free    []uint32 // indexes to reuse
 	retired []uint32 // indexes let go since the last settle
 }
 
-func newTermTable() *termTable { return &termTable{} }
+// The hash table from terms to indexes is split into termShards shards by
+// the top bits of the term, each an open-addressing table of its own
+// (linear probing; a slot holds an index plus one, 0 when empty) that
+// doubles when it is three quarters full: a shard growing rehashes a 64th
+// of the terms, so that no Add pays for rehashing them all (a million
+// stories held some million terms, whose whole table took 15 ms or so to
+// rehash).
+const (
+	termShardBits = 6
+	termShards    = 1 << termShardBits
+)
 
-// home returns the slot where term's probe starts; terms are hashes.
-func (t *termTable) home(term uint64) int {
-	return int(uint32(term^term>>32)) & (len(t.slots) - 1)
+type termShard struct {
+	slots []uint32
+	n     int // terms in the shard
 }
 
-// find returns the slot holding term, or the empty slot where it would go.
-func (t *termTable) find(term uint64) (int, bool) {
-	mask := len(t.slots) - 1
-	for i := t.home(term); ; i = (i + 1) & mask {
-		switch x := t.slots[i]; {
+func newTermTable() *termTable { return &termTable{} }
+
+// shard returns the shard that holds term; terms are hashes.
+func (t *termTable) shard(term uint64) *termShard {
+	return &t.shards[term>>(64-termShardBits)]
+}
+
+// home returns the slot of sh where term's probe starts.
+func (sh *termShard) home(term uint64) int {
+	return int(uint32(term^term>>32)) & (len(sh.slots) - 1)
+}
+
+// find returns the slot of sh holding term, or the empty slot where it
+// would go.
+func (t *termTable) find(sh *termShard, term uint64) (int, bool) {
+	mask := len(sh.slots) - 1
+	for i := sh.home(term); ; i = (i + 1) & mask {
+		switch x := sh.slots[i]; {
 		case x == 0:
 			return i, false
 		case t.terms[x-1] == term:
@@ -46,12 +69,13 @@ func (t *termTable) find(term uint64) (int, bool) {
 
 // intern returns the index of term, counting one more use of it.
 func (t *termTable) intern(term uint64) uint32 {
-	if 4*(t.n+1) > 3*len(t.slots) {
-		t.grow()
+	sh := t.shard(term)
+	if 4*(sh.n+1) > 3*len(sh.slots) {
+		t.grow(sh)
 	}
-	slot, ok := t.find(term)
+	slot, ok := t.find(sh, term)
 	if ok {
-		i := t.slots[slot] - 1
+		i := sh.slots[slot] - 1
 		t.refs[i]++
 		return i
 	}
@@ -63,19 +87,20 @@ func (t *termTable) intern(term uint64) uint32 {
 		i = uint32(len(t.terms))
 		t.terms, t.refs = append(t.terms, term), append(t.refs, 1)
 	}
-	t.slots[slot] = i + 1
+	sh.slots[slot] = i + 1
+	sh.n++
 	t.n++
 	return i
 }
 
-// grow doubles the slots.
-func (t *termTable) grow() {
-	old := t.slots
-	t.slots = make([]uint32, max(64, 2*len(old)))
+// grow doubles the slots of sh.
+func (t *termTable) grow(sh *termShard) {
+	old := sh.slots
+	sh.slots = make([]uint32, max(16, 2*len(old)))
 	for _, x := range old {
 		if x != 0 {
-			slot, _ := t.find(t.terms[x-1])
-			t.slots[slot] = x
+			slot, _ := t.find(sh, t.terms[x-1])
+			sh.slots[slot] = x
 		}
 	}
 }
@@ -87,19 +112,21 @@ func (t *termTable) release(i uint32) {
 	}
 	t.retired = append(t.retired, i)
 	t.n--
+	sh := t.shard(t.terms[i])
+	sh.n--
 	// Empty its slot, moving back the entries after it that probed past
 	// it (backward-shift deletion), so that no probe stops short.
-	mask := len(t.slots) - 1
-	hole, _ := t.find(t.terms[i])
-	for j := (hole + 1) & mask; t.slots[j] != 0; j = (j + 1) & mask {
+	mask := len(sh.slots) - 1
+	hole, _ := t.find(sh, t.terms[i])
+	for j := (hole + 1) & mask; sh.slots[j] != 0; j = (j + 1) & mask {
 		// The entry at j may move to the hole when its home is not
 		// cyclically within (hole, j].
-		if home := t.home(t.terms[t.slots[j]-1]); (j-home)&mask >= (j-hole)&mask {
-			t.slots[hole] = t.slots[j]
+		if home := sh.home(t.terms[sh.slots[j]-1]); (j-home)&mask >= (j-hole)&mask {
+			sh.slots[hole] = sh.slots[j]
 			hole = j
 		}
 	}
-	t.slots[hole] = 0
+	sh.slots[hole] = 0
 }
 
 // settle frees the retired indexes for new terms.

@@ -82,10 +82,17 @@ func checkTermTable(t *testing.T, tt *termTable, want map[uint64]uint32, when st
 		used = append(used, i)
 	}
 	slots := 0
-	for _, x := range tt.slots {
-		if x != 0 {
-			slots++
+	for k := range tt.shards {
+		sh := &tt.shards[k]
+		n := 0
+		for _, x := range sh.slots {
+			if x != 0 {
+				n++
+				assert.Equal(t, k, int(tt.terms[x-1]>>(64-termShardBits)), "%s: term %x in its shard", when, tt.terms[x-1])
+			}
 		}
+		assert.Equal(t, sh.n, n, "%s: shard %d counts its terms", when, k)
+		slots += n
 	}
 	assert.Equal(t, len(want), slots, "%s: one slot a term", when)
 	all := append(append(used, tt.free...), tt.retired...)
@@ -139,9 +146,10 @@ func (t *termTable) len() int { return t.n }
 
 // lookup returns the index of term and whether it is in use.
 func (t *termTable) lookup(term uint64) (uint32, bool) {
-	if len(t.slots) == 0 {
+	sh := t.shard(term)
+	if len(sh.slots) == 0 {
 		return 0, false
 	}
-	slot, ok := t.find(term)
-	return t.slots[slot] - 1, ok
+	slot, ok := t.find(sh, term)
+	return sh.slots[slot] - 1, ok
 }
