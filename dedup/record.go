@@ -17,8 +17,9 @@ import (
 // garbage collector to scan.
 //
 // Its terms are kept as their indexes in the detector's term table
-// (termTable), 4 bytes a term where the term takes 8; a story that leaves
-// lets them go (release).
+// (termTable), 3 bytes a term where the term takes 8 (4 in a story with an
+// index of 1<<24 or more, which only a table of more than 16 million terms
+// hands out); a story that leaves lets them go (release).
 //
 // Its content words are kept as the index of their term in its term vector,
 // one byte a word when the vector has at most 256 terms, two when it has
@@ -45,10 +46,10 @@ type recordArrays struct {
 }
 
 // packedArrays holds recordArrays in one []uint64: as uint32s the lines,
-// the terms' indexes in dict, the ids when they are kept whole, the numbers
-// and the quotes (start and end), then as uint16s the weights, then the
-// offsets' bytes and the words' term indexes (idWidth bytes each,
-// little-endian).
+// the ids when they are kept whole, the numbers and the quotes (start and
+// end), then as uint16s the weights, then the offsets' bytes, the words'
+// indexes in the terms (idWidth bytes each, little-endian) and the terms'
+// indexes in dict (termWidth bytes each, little-endian).
 type packedArrays struct {
 	data                               *uint64    // the first of its (bytesEnd()+7)/8 words, nil if none
 	dict                               *termTable // where its terms are interned
@@ -56,6 +57,7 @@ type packedArrays struct {
 	offsets                            uint32
 	shingles                           uint32 // the size of the copy set (not kept)
 	idWidth                            uint8  // bytes of a word's term index; 0: the ids are kept whole
+	termWidth                          uint8  // bytes of a term's index in dict: 3, or 4 if one is 1<<24 or more
 }
 
 // recordSlab hands out the storage of packed arrays from chunks of
@@ -108,13 +110,24 @@ func (s *recordSlab) pack(a recordArrays, dict *termTable) packedArrays {
 			p.idWidth = 2
 		}
 	}
+	// The terms' indexes are below len(dict.terms)+len(a.terms), the
+	// table's length once they are interned: when that is 1<<24 or less,
+	// as it all but always is, they fit 3 bytes before they are known;
+	// else they are interned first to see.
+	var interned []uint32
+	p.termWidth = 3
+	if len(dict.terms)+len(a.terms) > maxTermIdx3 {
+		interned = make([]uint32, len(a.terms))
+		for i, t := range a.terms {
+			interned[i] = dict.intern(t)
+			if interned[i] >= maxTermIdx3 {
+				p.termWidth = 4
+			}
+		}
+	}
 	p.data = unsafe.SliceData(s.alloc((p.bytesEnd() + 7) / 8))
 	u32 := p.u32()
 	n := copy(u32, a.lines)
-	for _, t := range a.terms {
-		u32[n] = dict.intern(t)
-		n++
-	}
 	if p.idWidth == 0 {
 		n += copy(u32[n:], a.ids)
 	}
@@ -125,6 +138,14 @@ func (s *recordSlab) pack(a recordArrays, dict *termTable) packedArrays {
 	}
 	copy(p.weightsView(), a.weights)
 	copy(p.offsetsView(), a.offsets)
+	ti := p.termIdx()
+	for i, t := range a.terms {
+		if interned != nil {
+			ti.put(i, interned[i])
+		} else {
+			ti.put(i, dict.intern(t))
+		}
+	}
 	b := p.indexesView()
 	switch p.idWidth {
 	case 1:
@@ -138,6 +159,9 @@ func (s *recordSlab) pack(a recordArrays, dict *termTable) packedArrays {
 	}
 	return p
 }
+
+// maxTermIdx3 bounds the term indexes kept in 3 bytes.
+const maxTermIdx3 = 1 << 24
 
 // termIndexes returns, for each of ids, the index in terms (at most 1<<16
 // of them) of a term whose low 32 bits are the id, and whether every id
@@ -181,10 +205,9 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 // release lets go of the terms of p in its term table: p's vector must not
 // be read after the table settles.
 func (p *packedArrays) release() {
-	if p.terms > 0 {
-		for _, i := range p.termIdx() {
-			p.dict.release(i)
-		}
+	idx := p.termIdx()
+	for i := range idx.len() {
+		p.dict.release(idx.at(i))
 	}
 }
 
@@ -198,12 +221,13 @@ func (p *packedArrays) rawIDs() uint32 {
 
 // The byte offsets of the sections of data.
 func (p *packedArrays) u32Len() int {
-	return int(p.lines + p.terms + p.rawIDs() + p.numbers + 2*p.quotes)
+	return int(p.lines + p.rawIDs() + p.numbers + 2*p.quotes)
 }
-func (p *packedArrays) u16Start() int   { return 4 * p.u32Len() }
-func (p *packedArrays) bytesStart() int { return p.u16Start() + 2*int(p.terms) }
-func (p *packedArrays) indexStart() int { return p.bytesStart() + int(p.offsets) }
-func (p *packedArrays) bytesEnd() int   { return p.indexStart() + int(p.idWidth)*int(p.ids) }
+func (p *packedArrays) u16Start() int     { return 4 * p.u32Len() }
+func (p *packedArrays) bytesStart() int   { return p.u16Start() + 2*int(p.terms) }
+func (p *packedArrays) indexStart() int   { return p.bytesStart() + int(p.offsets) }
+func (p *packedArrays) termIdxStart() int { return p.indexStart() + int(p.idWidth)*int(p.ids) }
+func (p *packedArrays) bytesEnd() int     { return p.termIdxStart() + int(p.termWidth)*int(p.terms) }
 
 // view returns n values of type T at byte offset off of data, nil when n is
 // 0 (so that no pointer is made past the end of data).
@@ -217,8 +241,44 @@ func view[T any](data *uint64, off, n int) []T {
 func (p *packedArrays) u32() []uint32 { return view[uint32](p.data, 0, p.u32Len()) }
 
 // termIdx returns the indexes of the terms in dict.
-func (p *packedArrays) termIdx() []uint32 {
-	return p.u32()[p.lines : p.lines+p.terms : p.lines+p.terms]
+func (p *packedArrays) termIdx() termIdx {
+	n := int(p.termWidth) * int(p.terms)
+	return termIdx{b: view[byte](p.data, p.termIdxStart(), n), wide: p.termWidth == 4}
+}
+
+// termIdx is a view of the indexes of a held story's terms in its term
+// table, each 3 bytes, little-endian, or 4 when wide. It is four words, so
+// that it stays in registers in the loops that read it (heldVector.dot).
+type termIdx struct {
+	b    []byte
+	wide bool
+}
+
+// len returns the number of indexes.
+func (x termIdx) len() int {
+	if x.wide {
+		return len(x.b) / 4
+	}
+	return len(x.b) / 3
+}
+
+// at returns index i.
+func (x termIdx) at(i int) uint32 {
+	if x.wide {
+		return binary.LittleEndian.Uint32(x.b[4*i:])
+	}
+	b := x.b[3*i : 3*i+3]
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+}
+
+// put sets index i to v, which must fit the width.
+func (x termIdx) put(i int, v uint32) {
+	if x.wide {
+		binary.LittleEndian.PutUint32(x.b[4*i:], v)
+		return
+	}
+	b := x.b[3*i : 3*i+3]
+	b[0], b[1], b[2] = byte(v), byte(v>>8), byte(v>>16)
 }
 
 func (p *packedArrays) weightsView() []uint16 {
@@ -250,25 +310,24 @@ func (r *storyRec) ids() []uint32 {
 func (r *storyRec) appendIDs(dst []uint32) []uint32 {
 	a := &r.arrays
 	if a.idWidth == 0 {
-		lo := a.lines + a.terms
-		return append(dst, a.u32()[lo:lo+a.ids]...)
+		return append(dst, a.u32()[a.lines:a.lines+a.ids]...)
 	}
 	idx, terms, b := a.termIdx(), a.dict.terms, a.indexesView()
 	if a.idWidth == 1 {
 		for _, i := range b {
-			dst = append(dst, uint32(terms[idx[i]]))
+			dst = append(dst, uint32(terms[idx.at(int(i))]))
 		}
 		return dst
 	}
 	for i := 0; i+1 < len(b); i += 2 {
-		dst = append(dst, uint32(terms[idx[binary.LittleEndian.Uint16(b[i:])]]))
+		dst = append(dst, uint32(terms[idx.at(int(binary.LittleEndian.Uint16(b[i:])))]))
 	}
 	return dst
 }
 
 func (r *storyRec) numbers() []uint32 {
 	a := &r.arrays
-	lo := a.lines + a.terms + a.rawIDs()
+	lo := a.lines + a.rawIDs()
 	return a.u32()[lo : lo+a.numbers : lo+a.numbers]
 }
 
@@ -278,7 +337,7 @@ func (r *storyRec) quotes() []shingle.Span {
 	if a.quotes == 0 {
 		return nil
 	}
-	u := a.u32()[a.lines+a.terms+a.rawIDs()+a.numbers:]
+	u := a.u32()[a.lines+a.rawIDs()+a.numbers:]
 	out := make([]shingle.Span, a.quotes)
 	for i := range out {
 		out[i] = shingle.Span{Start: int(u[2*i]), End: int(u[2*i+1])}

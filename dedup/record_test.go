@@ -8,6 +8,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/newsdup/newsdup/dedup/cluster"
 	"github.com/newsdup/newsdup/shingle"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -75,7 +76,8 @@ func TestPackedArrays(t *testing.T) {
 		if r.arrays.idWidth > 0 {
 			ids = len(a.ids) // as term indexes, one byte each
 		}
-		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (4*(len(a.lines)+nt+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+7)/8, "trial %d: sized to fit", trial)
+		require.Equal(t, uint8(3), r.arrays.termWidth, "trial %d: term indexes in 3 bytes", trial)
+		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (4*(len(a.lines)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+3*nt+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, a.setLen, int(r.arrays.shingles), "trial %d: the size of the copy set, which is not kept", trial)
 		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
@@ -151,6 +153,90 @@ func TestPackedWordIndexes(t *testing.T) {
 			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
 		})
 	}
+}
+
+// A record keeps its terms' indexes in the term table in 3 bytes each when
+// they are all below 1<<24, in 4 when one is not, and reads back the same
+// either way; a table past 1<<24 terms still gives 3 bytes to a record
+// whose indexes fit them. Its terms are let go whatever the width.
+func TestPackedTermIndexes(t *testing.T) {
+	// Tables of 1<<24+3 indexes whose free ones are the five to hand out:
+	// their arrays are left untouched but for those, so few of their
+	// pages are ever in memory.
+	const big = 1 << 24
+	tableTerms, tableRefs := make([]uint64, big+3), make([]uint32, big+3)
+	terms := []uint64{3, 1 << 40, 1<<40 | 1, math.MaxUint64 - 1, math.MaxUint64}
+	for _, c := range []struct {
+		name  string
+		free  []uint32 // popped from the end
+		width uint8
+		idx   []uint32 // the indexes of terms
+	}{
+		{"indexes below 1<<24", []uint32{0, big - 1, 7, 1 << 16, 255}, 3, []uint32{255, 1 << 16, 7, big - 1, 0}},
+		{"an index of 1<<24", []uint32{big, 5, 6, 1 << 23, 2}, 4, []uint32{2, 1 << 23, 6, 5, big}},
+		{"indexes above 1<<24", []uint32{big + 2, big + 1, 9, 1<<24 - 2, 1}, 4, []uint32{1, 1<<24 - 2, 9, big + 1, big + 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dict := &termTable{terms: tableTerms, refs: tableRefs, free: slices.Clone(c.free)}
+			a := recordArrays{
+				terms: terms, weights: []uint16{1, 2, 65535, 4, 5},
+				lines: []uint32{11, 12}, setLen: 3,
+				ids:     []uint32{3, 1, math.MaxUint32, 0, 3}, // terms' low 32 bits: indexes into terms
+				offsets: []byte{1, 2, 3, 4, 5, 6}, numbers: []uint32{7, 8},
+				quotes: []shingle.Span{{Start: 1, End: 9}},
+			}
+			r := &storyRec{arrays: new(recordSlab).pack(a, dict)}
+			require.Equal(t, c.width, r.arrays.termWidth)
+			require.Equal(t, uint8(1), r.arrays.idWidth, "words as indexes into the terms")
+			idx := r.arrays.termIdx()
+			require.Equal(t, len(terms), idx.len())
+			for i, want := range c.idx {
+				assert.Equal(t, want, idx.at(i), "index %d", i)
+			}
+			assert.Equal(t, 4*(2+2+2)+2*5+6+5+int(c.width)*5, r.arrays.bytesEnd(), "sized to the width")
+
+			v := r.vec()
+			assert.Equal(t, terms, v.terms())
+			assert.Equal(t, a.weights, v.weights)
+			for _, x := range terms {
+				assert.True(t, v.has(x))
+			}
+			assert.False(t, v.has(2))
+			assert.InDelta(t, float64(65535)/weightScale*0.5+float64(5)/weightScale*2,
+				v.dot(cluster.Vector{Terms: []uint64{1<<40 | 1, 1 << 41, math.MaxUint64}, Weights: []float32{0.5, 1, 2}}), 1e-12)
+			assert.Equal(t, a.lines, r.lines())
+			assert.Equal(t, a.ids, r.ids())
+			assert.Equal(t, a.numbers, r.numbers())
+			assert.Equal(t, a.quotes, r.quotes())
+			assert.Equal(t, a.offsets, r.words().offsets)
+			assert.Equal(t, a.setLen, int(r.arrays.shingles))
+
+			r.arrays.release()
+			assert.ElementsMatch(t, c.idx, dict.retired, "every term let go")
+			assert.Zero(t, dict.n)
+		})
+	}
+}
+
+// The term indexes of a view read back as they were put, in 3 bytes or 4.
+func TestTermIdx(t *testing.T) {
+	for _, wide := range []bool{false, true} {
+		w := 3
+		values := []uint32{0, 1, 0xabcdef, 1<<24 - 1, 0x10203}
+		if wide {
+			w = 4
+			values = append(values, 1<<24, math.MaxUint32)
+		}
+		x := termIdx{b: make([]byte, w*len(values)), wide: wide}
+		for i, v := range values {
+			x.put(i, v)
+		}
+		require.Equal(t, len(values), x.len())
+		for i, v := range values {
+			assert.Equal(t, v, x.at(i), "width %d, index %d", w, i)
+		}
+	}
+	assert.Zero(t, termIdx{}.len())
 }
 
 // A record's arrays take two pointers (their storage and the term table)

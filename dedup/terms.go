@@ -1,13 +1,14 @@
 package dedup
 
 // termTable interns the terms of held stories' vectors: a held story keeps
-// each of its terms as a 32-bit index into the table, 4 bytes a term where
-// the term itself takes 8, and the table keeps each distinct term once,
-// with the number of held stories whose vectors have it. A distinct term
-// takes about 18 bytes (the term, its count, and 4 bytes of hash table at
-// a load of 3/8 to 3/4), so the table saves memory once the terms of held
-// stories come back about 5 times each on average, as the vocabulary of a
-// window of news does.
+// each of its terms as an index into the table, 3 bytes a term (4 for the
+// stories with an index of 1<<24 or more: see record.go) where the term
+// itself takes 8, and the table keeps each distinct term once, with the
+// number of held stories whose vectors have it. A distinct term takes
+// about 18 bytes (the term, its count, and 4 bytes of hash table at a load
+// of 3/8 to 3/4), so the table saves memory once the terms of held stories
+// come back about 4 times each on average, as the vocabulary of a window
+// of news does.
 //
 // An index that no held story uses any more is retired, not reused at
 // once: a story let go in an operation can still be read until the

@@ -1,7 +1,6 @@
 package dedup
 
 import (
-	"cmp"
 	"encoding/binary"
 	"math"
 	"math/bits"
@@ -332,10 +331,11 @@ func quantum(w float32) uint16 {
 }
 
 // heldVector is a story's term vector as a held story keeps it: its terms,
-// as their indexes in the term table, and their quantised weights, 6 bytes
-// a term where a cluster.Vector takes 12.
+// as their indexes in the term table (3 bytes each, or 4: see record.go),
+// and their quantised weights, 5 bytes a term where a cluster.Vector takes
+// 12.
 type heldVector struct {
-	idx     []uint32 // in the order of their terms
+	idx     termIdx // in the order of their terms
 	weights []uint16
 	dict    *termTable
 }
@@ -352,17 +352,26 @@ func holdWeights(v cluster.Vector) []uint16 {
 
 // terms returns the terms, in a new slice.
 func (h heldVector) terms() []uint64 {
-	out := make([]uint64, len(h.idx))
-	for i, x := range h.idx {
-		out[i] = h.dict.terms[x]
+	out := make([]uint64, h.idx.len())
+	for i := range out {
+		out[i] = h.dict.terms[h.idx.at(i)]
 	}
 	return out
 }
 
 // has reports whether t is one of the terms.
 func (h heldVector) has(t uint64) bool {
-	_, ok := slices.BinarySearchFunc(h.idx, t, func(x uint32, t uint64) int { return cmp.Compare(h.dict.terms[x], t) })
-	return ok
+	terms, n := h.dict.terms, h.idx.len()
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if terms[h.idx.at(m)] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < n && terms[h.idx.at(lo)] == t
 }
 
 // vector returns the vector h was made from.
@@ -377,23 +386,31 @@ func (h heldVector) vector() cluster.Vector {
 // dot returns the inner product of v and the vector h was made from, as
 // cluster.Vector.Dot does.
 func (h heldVector) dot(v cluster.Vector) float64 {
-	if len(h.idx) == 0 {
+	n := h.idx.len()
+	if n == 0 {
 		return 0
 	}
 	var s float64
 	terms := h.dict.terms
 	i, j := 0, 0
-	for i < len(h.idx) && j < len(v.Terms) {
-		switch a, b := terms[h.idx[i]], v.Terms[j]; {
-		case a < b:
-			i++
-		case a > b:
-			j++
-		default:
+	for i < n && j < len(v.Terms) {
+		a, b := terms[h.idx.at(i)], v.Terms[j]
+		if a == b {
 			s += float64(float32(h.weights[i])/weightScale) * float64(v.Weights[j])
-			i++
-			j++
 		}
+		// Which side steps is as unpredictable as the order of two
+		// hashes: stepped without branches, which also hides the
+		// decoding of the index.
+		i += b2i(a <= b)
+		j += b2i(b <= a)
 	}
 	return s
+}
+
+// b2i returns 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
