@@ -26,7 +26,7 @@ func decide(st *state, p *prepared, f *features, skip string) decision {
 		best := copies[0]
 		return decision{kind: Copy, cl: best.rec.cl, score: max(best.jaccard, best.containment), copies: copies, late: late}
 	}
-	if cl, score, scored := bestCluster(st, p, f, cands, skip); cl != nil && score >= st.cfg.SameStoryThreshold {
+	if cl, score, scored := bestCluster(st, p, f, cands, skip); cl != nil && (score >= st.cfg.SameStoryThreshold || namesEvent(st, p, f, cl, score, scored)) {
 		dec := decision{kind: SameStory, cl: cl, score: score, late: late}
 		dec.cl, dec.merged = fragments(st, cl, scored)
 		return dec

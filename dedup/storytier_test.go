@@ -249,3 +249,42 @@ func TestSharesNames(t *testing.T) {
 		Text: "A vigil was held on Quillon Street in Dravenport. Police have made no arrest in the case."}),
 		"two names shared are not enough")
 }
+
+// A follow-up that names the day of a cluster's event and two of its rare
+// names joins it below the threshold, when no other cluster comes close.
+func TestNamesEvent(t *testing.T) {
+	day := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	first := Story{ID: "first", Time: day, Text: "Police said Kevran Moltaby, 34, was shot on Quillon Street " +
+		"in Dravenport late on Sunday. Moltaby was taken to Dravenport General, where he died. " +
+		"Officers are looking for a grey van seen on Quillon Street."}
+	d := newDetector(t, Config{})
+	_, err := d.Add(first)
+	require.NoError(t, err)
+	cl := d.st.stories[first.ID].cl
+	require.NotNil(t, cl)
+
+	joins := func(s Story, score float64, others ...float64) bool {
+		t.Helper()
+		p, err := d.prep.prepare(s)
+		require.NoError(t, err)
+		scored := []scoredCluster{{cl, score}}
+		for _, o := range others {
+			scored = append(scored, scoredCluster{&clusterRec{}, o})
+		}
+		return namesEvent(d.st, p, featuresOf(d.st, p), cl, score, scored)
+	}
+	later := day.Add(9 * 24 * time.Hour)
+	followUp := "Ten days after the March 4 killing of Kevran Moltaby, neighbours marched to city hall. " +
+		"They asked for more lights on the streets of Dravenport."
+	assert.True(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.2))
+	assert.True(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.2, 0.09), "the next cluster is 0.11 behind")
+	assert.False(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.2, 0.12), "another cluster comes within 0.1")
+	assert.False(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.12), "below eventJoin")
+	assert.False(t, joins(Story{ID: "undated", Text: followUp}, 0.2), "an undated story")
+	assert.False(t, joins(Story{ID: "noday", Time: later, Text: "Neighbours of Kevran Moltaby marched to city hall. " +
+		"They asked for more lights on the streets of Dravenport."}, 0.2), "no day named")
+	assert.False(t, joins(Story{ID: "otherday", Time: later, Text: "Ten days after the February 12 killing of Kevran " +
+		"Moltaby, neighbours marched to city hall in Dravenport."}, 0.2), "another day named")
+	assert.False(t, joins(Story{ID: "onename", Time: later, Text: "Ten days after the March 4 killing, neighbours " +
+		"marched to city hall. They asked for more lights on the streets of Dravenport."}, 0.2), "one name shared")
+}
