@@ -150,7 +150,7 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := f.probeSet(st).overlap(rec)
+	j, c, shared := f.probeSet(st).overlap(st.vocab, rec)
 	need := st.cfg.MinSharedShingles
 	if short := min(len(f.set), int(rec.arrays.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
@@ -161,7 +161,7 @@ func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool
 	whole := j >= st.cfg.CopyJaccard || c >= st.cfg.CopyContainment
 	// The cheap tests first: most candidates fail them, and the figure
 	// check and partialCopy cost more.
-	if shared < need || !whole && !longStretch(c, shared) || numbersConflict(f, rec) {
+	if shared < need || !whole && !longStretch(c, shared) || numbersConflict(st, f, rec) {
 		return copyMatch{}, false
 	}
 	if !whole && !partialCopy(st, p, f, rec, c, shared) {
@@ -212,7 +212,7 @@ func partialCopy(st *state, p *prepared, f *features, rec *storyRec, containment
 	if skip != nil {
 		vec = vector(st, p, f, func(h uint64) bool { _, ok := skip[h]; return ok })
 	}
-	return rec.vec().dot(vec) >= st.cfg.SameStoryThreshold
+	return rec.vec(st.vocab).dot(vec) >= st.cfg.SameStoryThreshold
 }
 
 // edgeLines returns, when a story and rec come from one source, the lines of
@@ -282,7 +282,7 @@ func longStretch(containment float64, shared int) bool {
 // sentences both tell. The figures of text only one of them has, such as an
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
-func numbersConflict(f *features, rec *storyRec) bool {
+func numbersConflict(st *state, f *features, rec *storyRec) bool {
 	// Only figures one story has and the other lacks can be missing: when
 	// neither has two of those, nothing the one tells is missing from the
 	// other, and the words need not be read.
@@ -290,8 +290,8 @@ func numbersConflict(f *features, rec *storyRec) bool {
 	if both := sharedCount(f.numbers, other); len(f.numbers)-both < 2 && len(other)-both < 2 {
 		return false
 	}
-	a := f.figureContexts().toldBy(rec.vec().has)
-	b := figureContextsOf(rec.ids(), other).told(f.termIDs)
+	a := f.figureContexts().toldBy(rec.vec(st.vocab).has)
+	b := figureContextsOf(rec.ids(st.vocab), other).told(f.termIDs)
 	if len(a) <= len(b) {
 		return figuresMissing(a, other)
 	}
@@ -432,7 +432,7 @@ func carriesOthers(st *state, f *features, rec *storyRec) bool {
 		if _, c, _ := minhash.Overlap(st.copySetOf(m), set); c < st.cfg.CopyContainment {
 			continue
 		}
-		if _, _, shared := f.probeSet(st).overlap(m); shared == 0 && m.vec().dot(f.vec) < digestSimilarity {
+		if _, _, shared := f.probeSet(st).overlap(st.vocab, m); shared == 0 && m.vec(st.vocab).dot(f.vec) < digestSimilarity {
 			return true
 		}
 	}
@@ -466,5 +466,5 @@ func unrelated(st *state, a, b *storyRec) bool {
 	if _, _, shared := minhash.Overlap(st.copySetOf(a), st.copySetOf(b)); shared > 0 {
 		return false
 	}
-	return a.vec().dot(b.vec().vector()) < digestSimilarity
+	return a.vec(st.vocab).dot(b.vec(st.vocab).vector()) < digestSimilarity
 }

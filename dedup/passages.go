@@ -56,7 +56,7 @@ var passageScratchPool = sync.Pool{New: func() any { return new(passageScratch) 
 
 // readIDs decodes the word ids of the matched stories; the caller holds the
 // detector's lock.
-func (j *passageJob) readIDs() {
+func (j *passageJob) readIDs(dict *termTable) {
 	if j.scratch == nil {
 		j.scratch = passageScratchPool.Get().(*passageScratch)
 	}
@@ -64,7 +64,7 @@ func (j *passageJob) readIDs() {
 	s.ids = s.ids[:0]
 	ends := make([]int, len(j.others))
 	for i, o := range j.others {
-		s.ids = o.appendIDs(s.ids)
+		s.ids = o.appendIDs(dict, s.ids)
 		ends[i] = len(s.ids)
 	}
 	j.otherIDs = make([][]uint32, len(j.others))

@@ -12,9 +12,11 @@ import (
 // offsets, figures, quotes) packed into one run of words without
 // pointers, in a chunk shared with the stories that came before and after
 // it (recordSlab): no object of its own for the allocator where there were
-// nine, two pointers (the run, and the term table) and the lengths in the
-// record where there were nine slice headers, and nothing in it for the
-// garbage collector to scan.
+// nine, one pointer (the run) and the lengths in the record where there
+// were nine slice headers, and nothing in it for the garbage collector to
+// scan. The term table its terms are interned in is the state's (vocab),
+// which every method reading its terms takes as dict: a pointer to it in
+// each record took 8 bytes a story.
 //
 // Its terms are kept as their indexes in the detector's term table
 // (termTable), 3 bytes a term where the term takes 8 (4 in a story with an
@@ -49,15 +51,14 @@ type recordArrays struct {
 // the ids when they are kept whole, the numbers and the quotes (start and
 // end), then as uint16s the weights, then the offsets' bytes, the words'
 // indexes in the terms (idWidth bytes each, little-endian) and the terms'
-// indexes in dict (termWidth bytes each, little-endian).
+// indexes in the term table (termWidth bytes each, little-endian).
 type packedArrays struct {
-	data                               *uint64    // the first of its (bytesEnd()+7)/8 words, nil if none
-	dict                               *termTable // where its terms are interned
-	terms, lines, ids, numbers, quotes uint32     // lengths
+	data                               *uint64 // the first of its (bytesEnd()+7)/8 words, nil if none
+	terms, lines, ids, numbers, quotes uint32  // lengths
 	offsets                            uint32
 	shingles                           uint32 // the size of the copy set (not kept)
 	idWidth                            uint8  // bytes of a word's term index; 0: the ids are kept whole
-	termWidth                          uint8  // bytes of a term's index in dict: 3, or 4 if one is 1<<24 or more
+	termWidth                          uint8  // bytes of a term's index in the term table: 3, or 4 if one is 1<<24 or more
 }
 
 // recordSlab hands out the storage of packed arrays from chunks of
@@ -98,7 +99,6 @@ func (s *recordSlab) alloc(n int) []uint64 {
 // its terms interned in dict: see release.
 func (s *recordSlab) pack(a recordArrays, dict *termTable) packedArrays {
 	p := packedArrays{
-		dict:  dict,
 		terms: uint32(len(a.terms)), lines: uint32(len(a.lines)), shingles: uint32(a.setLen),
 		ids: uint32(len(a.ids)), numbers: uint32(len(a.numbers)), quotes: uint32(len(a.quotes)),
 		offsets: uint32(len(a.offsets)),
@@ -204,10 +204,10 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 
 // release lets go of the terms of p in its term table: p's vector must not
 // be read after the table settles.
-func (p *packedArrays) release() {
+func (p *packedArrays) release(dict *termTable) {
 	idx := p.termIdx()
 	for i := range idx.len() {
-		p.dict.release(idx.at(i))
+		dict.release(idx.at(i))
 	}
 }
 
@@ -301,18 +301,20 @@ func (r *storyRec) lines() []uint32 {
 	return a.u32()[:a.lines:a.lines]
 }
 
-// ids returns the story's content word ids, decoded into a new slice.
-func (r *storyRec) ids() []uint32 {
-	return r.appendIDs(make([]uint32, 0, r.arrays.ids))
+// ids returns the story's content word ids, decoded into a new slice;
+// dict is the term table of its terms (the state's vocab), as for every
+// method that reads its terms.
+func (r *storyRec) ids(dict *termTable) []uint32 {
+	return r.appendIDs(dict, make([]uint32, 0, r.arrays.ids))
 }
 
 // appendIDs appends the story's content word ids to dst.
-func (r *storyRec) appendIDs(dst []uint32) []uint32 {
+func (r *storyRec) appendIDs(dict *termTable, dst []uint32) []uint32 {
 	a := &r.arrays
 	if a.idWidth == 0 {
 		return append(dst, a.u32()[a.lines:a.lines+a.ids]...)
 	}
-	idx, terms, b := a.termIdx(), a.dict.terms, a.indexesView()
+	idx, terms, b := a.termIdx(), dict.terms, a.indexesView()
 	if a.idWidth == 1 {
 		for _, i := range b {
 			dst = append(dst, uint32(terms[idx.at(int(i))]))
@@ -346,11 +348,11 @@ func (r *storyRec) quotes() []shingle.Span {
 }
 
 // words returns the story's words, their ids decoded into a new slice.
-func (r *storyRec) words() heldWords {
-	return heldWords{ids: r.ids(), offsets: r.arrays.offsetsView()}
+func (r *storyRec) words(dict *termTable) heldWords {
+	return heldWords{ids: r.ids(dict), offsets: r.arrays.offsetsView()}
 }
 
-func (r *storyRec) vec() heldVector {
+func (r *storyRec) vec(dict *termTable) heldVector {
 	a := &r.arrays
-	return heldVector{idx: a.termIdx(), weights: a.weightsView(), dict: a.dict}
+	return heldVector{idx: a.termIdx(), weights: a.weightsView(), dict: dict}
 }

@@ -80,11 +80,11 @@ func TestPackedArrays(t *testing.T) {
 		require.Equal(t, (r.arrays.bytesEnd()+7)/8, (4*(len(a.lines)+len(a.numbers)+2*len(a.quotes))+2*nt+len(a.offsets)+ids+3*nt+7)/8, "trial %d: sized to fit", trial)
 		assert.Equal(t, nonNil(a.lines), nonNil(r.lines()), "trial %d", trial)
 		assert.Equal(t, a.setLen, int(r.arrays.shingles), "trial %d: the size of the copy set, which is not kept", trial)
-		assert.Equal(t, nonNil(a.ids), nonNil(r.ids()), "trial %d", trial)
+		assert.Equal(t, nonNil(a.ids), nonNil(r.ids(dict)), "trial %d", trial)
 		assert.Equal(t, nonNil(a.numbers), nonNil(r.numbers()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.quotes), nonNil(r.quotes()), "trial %d", trial)
-		assert.Equal(t, nonNil(a.offsets), nonNil(r.words().offsets), "trial %d", trial)
-		v := r.vec()
+		assert.Equal(t, nonNil(a.offsets), nonNil(r.words(dict).offsets), "trial %d", trial)
+		v := r.vec(dict)
 		assert.Equal(t, nonNil(a.terms), nonNil(v.terms()), "trial %d", trial)
 		assert.Equal(t, nonNil(a.weights), nonNil(v.weights), "trial %d", trial)
 		// The views are capped: appending to one never writes into the next.
@@ -144,11 +144,12 @@ func TestPackedWordIndexes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := recordArrays{terms: c.terms, weights: make([]uint16, len(c.terms)), ids: c.ids,
 				numbers: []uint32{3, 4}, quotes: []shingle.Span{{Start: 1, End: 2}}}
-			r := &storyRec{arrays: new(recordSlab).pack(a, newTermTable())}
+			dict := newTermTable()
+			r := &storyRec{arrays: new(recordSlab).pack(a, dict)}
 			assert.Equal(t, c.width, r.arrays.idWidth)
-			assert.Equal(t, nonNil(c.ids), nonNil(r.ids()))
-			assert.Equal(t, append([]uint32{9}, c.ids...), r.appendIDs([]uint32{9}))
-			assert.Equal(t, nonNil(c.terms), nonNil(r.vec().terms()))
+			assert.Equal(t, nonNil(c.ids), nonNil(r.ids(dict)))
+			assert.Equal(t, append([]uint32{9}, c.ids...), r.appendIDs(dict, []uint32{9}))
+			assert.Equal(t, nonNil(c.terms), nonNil(r.vec(dict).terms()))
 			assert.Equal(t, []uint32{3, 4}, r.numbers())
 			assert.Equal(t, []shingle.Span{{Start: 1, End: 2}}, r.quotes())
 		})
@@ -195,7 +196,7 @@ func TestPackedTermIndexes(t *testing.T) {
 			}
 			assert.Equal(t, 4*(2+2+2)+2*5+6+5+int(c.width)*5, r.arrays.bytesEnd(), "sized to the width")
 
-			v := r.vec()
+			v := r.vec(dict)
 			assert.Equal(t, terms, v.terms())
 			assert.Equal(t, a.weights, v.weights)
 			for _, x := range terms {
@@ -205,13 +206,13 @@ func TestPackedTermIndexes(t *testing.T) {
 			assert.InDelta(t, float64(65535)/weightScale*0.5+float64(5)/weightScale*2,
 				v.dot(cluster.Vector{Terms: []uint64{1<<40 | 1, 1 << 41, math.MaxUint64}, Weights: []float32{0.5, 1, 2}}), 1e-12)
 			assert.Equal(t, a.lines, r.lines())
-			assert.Equal(t, a.ids, r.ids())
+			assert.Equal(t, a.ids, r.ids(dict))
 			assert.Equal(t, a.numbers, r.numbers())
 			assert.Equal(t, a.quotes, r.quotes())
-			assert.Equal(t, a.offsets, r.words().offsets)
+			assert.Equal(t, a.offsets, r.words(dict).offsets)
 			assert.Equal(t, a.setLen, int(r.arrays.shingles))
 
-			r.arrays.release()
+			r.arrays.release(dict)
 			assert.ElementsMatch(t, c.idx, dict.retired, "every term let go")
 			assert.Zero(t, dict.n)
 		})
@@ -239,17 +240,18 @@ func TestTermIdx(t *testing.T) {
 	assert.Zero(t, termIdx{}.len())
 }
 
-// A record's arrays take two pointers (their storage and the term table)
-// and their lengths in the record.
+// A record's arrays take one pointer (their storage) and their lengths in
+// the record.
 func TestPackedArraysSize(t *testing.T) {
-	assert.Equal(t, uintptr(48), unsafe.Sizeof(packedArrays{}))
+	assert.Equal(t, uintptr(40), unsafe.Sizeof(packedArrays{}))
 	assert.Nil(t, new(recordSlab).pack(recordArrays{}, newTermTable()).data, "no arrays, no storage")
 }
 
-// A held story's record fills a 128-byte size class: its times are stamps
-// and its source an index, not a time.Time and a string.
+// A held story's record fills a 112-byte size class: its time is a stamp
+// (one, and whether it is its own) and its source an index, not time.Times
+// and a string, and its arrays do not point at the term table.
 func TestStoryRecSize(t *testing.T) {
-	assert.Equal(t, uintptr(128), unsafe.Sizeof(storyRec{}))
+	assert.Equal(t, uintptr(112), unsafe.Sizeof(storyRec{}))
 }
 
 // A stamp holds a time to the nanosecond, in UTC, and none as noStamp; one

@@ -34,7 +34,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 	}
 	job := &passageJob{text: p.story.Text, words: f.words, ids: f.ids, quotes: p.quotes}
 	add := func(m *storyRec, kind Kind, j, c float64) {
-		sim := m.vec().dot(f.vec)
+		sim := m.vec(st.vocab).dot(f.vec)
 		score := sim
 		if kind == Copy {
 			score = max(j, c)
@@ -62,7 +62,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 		members := st.members.View(dec.cl.members)
 		for _, m := range members[max(0, len(members)-matchMembers):] {
 			if !listed[m] && m.id != p.story.ID {
-				others = append(others, scored{m, m.vec().dot(f.vec)})
+				others = append(others, scored{m, m.vec(st.vocab).dot(f.vec)})
 			}
 		}
 		slices.SortFunc(others, func(a, b scored) int {
@@ -72,13 +72,13 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 			return cmp.Compare(a.m.seq, b.m.seq)
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
-			j, c, _ := f.probeSet(st).overlap(o.m)
+			j, c, _ := f.probeSet(st).overlap(st.vocab, o.m)
 			add(o.m, SameStory, j, c)
 		}
 	}
 	if st.cfg.NoPassages || len(r.Matches) == 0 {
 		return r, nil
 	}
-	job.readIDs()
+	job.readIDs(st.vocab)
 	return r, job
 }

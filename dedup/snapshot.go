@@ -157,12 +157,12 @@ func (d *Detector) Save(w io.Writer) error {
 		e.String(r.id)
 		e.Uvarint(uint64(r.textLen))
 		e.String(st.sources.name(r.source))
-		e.Time(r.time.time())
+		e.Time(r.published())
 		e.Time(r.eff.time())
 		e.Uvarint(r.cl.key)
 		e.Uvarint(uint64(r.year))
 		e.Uint64(uint64(r.title))
-		lines, words, quotes, vec, numbers := r.lines(), r.words(), r.quotes(), r.vec(), r.numbers()
+		lines, words, quotes, vec, numbers := r.lines(), r.words(st.vocab), r.quotes(), r.vec(st.vocab), r.numbers()
 		e.Uvarint(uint64(len(lines)))
 		for _, k := range lines {
 			e.Uint64(uint64(k))
@@ -370,9 +370,13 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		textLen := dec.Count("text length", uint64(min(maxText, MaxTextLimit)))
 		r.textLen = uint32(textLen)
 		r.source = st.sources.intern(dec.String("source", maxText))
-		r.time, r.eff = stampOf(dec.Time()), stampOf(dec.Time())
+		published, eff := stampOf(dec.Time()), stampOf(dec.Time())
+		// A dated story is held under its own time (see storyRec.eff).
+		if r.dated, r.eff = published != noStamp, eff; r.dated && eff != published {
+			dec.Fail("story %q: held under %v, not its publication time %v", r.id, eff.time(), published.time())
+		}
 		key := dec.Uvarint()
-		r.year = int32(dec.Count("year", 9999))
+		r.year = int16(dec.Count("year", 9999))
 		r.title = lineKey(dec.Uint64())
 		var a recordArrays
 		nl := dec.Count("lines", uint64(textLen+1))

@@ -59,21 +59,32 @@ type state struct {
 
 // storyRec is a story held by the detector.
 type storyRec struct {
-	seq      uint64
-	id       string
-	time     stamp        // publication time, noStamp if unknown
-	eff      stamp        // time held under: its own, or the stream's for an undated story
+	seq uint64
+	id  string
+	// eff is the time it is held under: its publication time when dated
+	// (see published), else the stream's when it came.
+	eff      stamp
 	arrays   packedArrays // its arrays: see record.go
 	identity uint64       // see features
 	cl       *clusterRec
 	source   uint32 // index in st.sources
 	title    uint32 // the key of its title as a line (lineKey), 0 if none
 	textLen  uint32 // bytes of its text, which the caller holds (passages need only the offsets of its words); see MaxTextLimit
-	year     int32
 	heapIdx  int32
 	// handle is the story's key in the LSH and SimHash indexes, 0 when it
 	// is in neither (see handleTable).
 	handle uint32
+	year   int16 // the latest year it names (at most 9999), 0 if none
+	dated  bool  // whether it came with a publication time
+}
+
+// published returns the story's publication time, zero if it came
+// undated.
+func (r *storyRec) published() time.Time {
+	if !r.dated {
+		return time.Time{}
+	}
+	return r.eff.time()
 }
 
 // clusterRec is a cluster held by the detector.
@@ -158,9 +169,9 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		id:       s.ID,
 		textLen:  uint32(len(s.Text)),
 		source:   st.sources.intern(s.Source),
-		time:     stampOf(s.Time),
+		dated:    !s.Time.IsZero(),
 		title:    lineKey(p.titleHash),
-		year:     int32(f.year),
+		year:     int16(f.year),
 		identity: f.identity,
 	}
 	hw := holdWords(f.words, f.ids)
@@ -168,7 +179,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 		terms: f.vec.Terms, weights: holdWeights(f.vec), lines: lineKeys(p.lines), setLen: len(f.set),
 		ids: hw.ids, offsets: hw.offsets, numbers: f.numbers, quotes: p.quotes,
 	}, st.vocab)
-	rec.eff = stampOf(st.time.observe(s.Time, source))
+	rec.eff = stampOf(st.time.observe(s.Time, source)) // s.Time itself when dated
 	cl := dec.cl
 	if cl == nil {
 		cl = st.newCluster(rec.seq, s.ID)
@@ -239,7 +250,7 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	if cl.late {
 		st.revive(cl)
 	}
-	vec := rec.vec().vector()
+	vec := rec.vec(st.vocab).vector()
 	for _, t := range vec.Terms {
 		if cl.centroid.Weight(t) == 0 {
 			st.df[t]++ // the term enters the cluster
@@ -263,7 +274,7 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 	if rec.year != 0 {
 		cl.countYear(int(rec.year), 1)
 	}
-	if t := rec.time.time(); !t.IsZero() {
+	if t := rec.published(); !t.IsZero() {
 		if cl.first.IsZero() || t.Before(cl.first) {
 			cl.first = t
 		}
@@ -328,7 +339,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 		}
 	}
 	if forget {
-		vec := rec.vec().vector()
+		vec := rec.vec(st.vocab).vector()
 		cl.centroid.Remove(vec)
 		var unposted []uint64
 		for _, t := range vec.Terms {
@@ -351,7 +362,7 @@ func (st *state) detach(rec *storyRec, forget bool) {
 			cl.countYear(int(rec.year), -1)
 		}
 	}
-	rec.arrays.release()
+	rec.arrays.release(st.vocab)
 	st.sources.release(rec.source)
 	if cl.members.Len() == 0 {
 		if cl.centroid.Len() == 0 || cl.last.IsZero() || st.cfg.StoryHorizon < 0 {
@@ -569,7 +580,7 @@ func (st *state) lateCandidates(dst []cluster.Candidate, f *features) []cluster.
 // near reports whether a story published at t (zero if unknown) may be
 // compared with a held story as its copy (see timeline.near).
 func (st *state) near(t time.Time, rec *storyRec) bool {
-	return st.time.near(t, rec.time.time())
+	return st.time.near(t, rec.published())
 }
 
 // gap returns how far a story published at t lies outside the span of a

@@ -47,7 +47,7 @@ func TestTermTableFollowsHeldStories(t *testing.T) {
 	check := func(when string) {
 		want := map[uint64]uint32{}
 		for _, r := range d.st.stories {
-			for _, term := range r.vec().terms() {
+			for _, term := range r.vec(d.st.vocab).terms() {
 				want[term]++
 			}
 		}

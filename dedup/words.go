@@ -224,7 +224,7 @@ func appendCopyHashes(dst, ids []uint32, k int) []uint32 {
 // copySetOf returns the copy set of a held story, hashed again from its word
 // ids: the set it was decided with.
 func (st *state) copySetOf(rec *storyRec) []uint32 {
-	s := appendCopyHashes(make([]uint32, 0, max(1, int(rec.arrays.ids)-st.cfg.ShingleSize+1)), rec.ids(), st.cfg.ShingleSize)
+	s := appendCopyHashes(make([]uint32, 0, max(1, int(rec.arrays.ids)-st.cfg.ShingleSize+1)), rec.ids(st.vocab), st.cfg.ShingleSize)
 	slices.Sort(s)
 	return slices.Clip(slices.Compact(s))
 }
@@ -233,7 +233,7 @@ func (st *state) copySetOf(rec *storyRec) []uint32 {
 // repeats (appendCopyHashes), in scratch storage of the state that the next
 // call reuses: what the anchor index posts it under.
 func (st *state) copyHashes(rec *storyRec) []uint32 {
-	ids := rec.appendIDs(st.hashBuf[:0])
+	ids := rec.appendIDs(st.vocab, st.hashBuf[:0])
 	n := len(ids)
 	st.hashBuf = appendCopyHashes(ids, ids, st.cfg.ShingleSize)
 	return st.hashBuf[n:]
@@ -270,12 +270,12 @@ func newSetProbe(set []uint32, k int) *setProbe {
 
 // overlap returns what minhash.Overlap returns for the set and the copy set
 // of rec.
-func (p *setProbe) overlap(rec *storyRec) (jaccard, containment float64, shared int) {
+func (p *setProbe) overlap(dict *termTable, rec *storyRec) (jaccard, containment float64, shared int) {
 	nb := int(rec.arrays.shingles)
 	if p.n == 0 || nb == 0 {
 		return 0, 0, 0
 	}
-	p.ids = rec.appendIDs(p.ids[:0])
+	p.ids = rec.appendIDs(dict, p.ids[:0])
 	p.hashes = appendCopyHashes(p.hashes[:0], p.ids, p.k)
 	if p.stamp++; p.stamp == 0 {
 		clear(p.stamps)

@@ -100,9 +100,9 @@ func TestShinglesFromHeldWords(t *testing.T) {
 	_, err := d.Add(agency)
 	require.NoError(t, err)
 	rec := d.st.stories[agency.ID]
-	assert.Equal(t, f.shingles, shingleSet(d.cfg.ShingleSize, rec.words().ids))
+	assert.Equal(t, f.shingles, shingleSet(d.cfg.ShingleSize, rec.words(d.st.vocab).ids))
 	assert.Equal(t, f.set, d.st.copySetOf(rec))
-	assert.Equal(t, f.words, rec.words().words(nil))
+	assert.Equal(t, f.words, rec.words(d.st.vocab).words(nil))
 }
 
 func TestHeldVector(t *testing.T) {
@@ -110,8 +110,9 @@ func TestHeldVector(t *testing.T) {
 	_, f := featuresFor(t, d, Story{ID: "a", Title: "Floods in the north", Text: "Floods hit the north of the country on Monday; seven villages were evacuated, officials said."})
 	require.NotZero(t, f.vec.Len())
 	assert.InDelta(t, 1, f.vec.Norm(), 1e-3, "unit length, give or take the rounding")
-	r := &storyRec{arrays: new(recordSlab).pack(recordArrays{terms: f.vec.Terms, weights: holdWeights(f.vec)}, newTermTable())}
-	h := r.vec()
+	dict := newTermTable()
+	r := &storyRec{arrays: new(recordSlab).pack(recordArrays{terms: f.vec.Terms, weights: holdWeights(f.vec)}, dict)}
+	h := r.vec(dict)
 	assert.Equal(t, f.vec, h.vector(), "the weights are multiples of 1/65535: kept exactly")
 	assert.Equal(t, f.vec.Dot(f.vec), h.dot(f.vec))
 	assert.Equal(t, f.vec.Terms, h.terms())
@@ -176,7 +177,7 @@ func TestSetProbeOverlap(t *testing.T) {
 		for i := range texts {
 			rec := d.st.stories[fmt.Sprint("held-", i)]
 			j, c, n := minhash.Overlap(f.set, d.st.copySetOf(rec))
-			pj, pc, pn := probe.overlap(rec)
+			pj, pc, pn := probe.overlap(d.st.vocab, rec)
 			assert.Equal(t, n, pn, "query %d, held %d: shared", qi, i)
 			assert.Equal(t, j, pj, "query %d, held %d: Jaccard", qi, i)
 			assert.Equal(t, c, pc, "query %d, held %d: containment", qi, i)
