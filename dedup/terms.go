@@ -29,9 +29,9 @@ type termTable struct {
 // the top bits of the term, each an open-addressing table of its own
 // (linear probing; a slot holds an index plus one, 0 when empty) that
 // doubles when it is three quarters full: a shard growing rehashes a 64th
-// of the terms, so that no Add pays for rehashing them all (a million
-// stories held some million terms, whose whole table took 15 ms or so to
-// rehash).
+// of the terms, so that no Add pays for rehashing them all (the million
+// stories of examples/scale hold some 400,000 terms: one Add doubled their
+// whole table to 524,288 slots in 12.6 ms).
 const (
 	termShardBits = 6
 	termShards    = 1 << termShardBits
