@@ -218,26 +218,32 @@ func TestRerunAfterCopyWindow(t *testing.T) {
 	assert.Equal(t, New, r.Kind, "one shared paragraph does not make a snow story the talks story")
 }
 
+// shootingCluster returns a fresh detector holding one report of a
+// shooting, published on day (Monday, March 4, 2024), and its cluster.
+func shootingCluster(t *testing.T) (d *Detector, day time.Time, cl *clusterRec) {
+	t.Helper()
+	day = time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	first := Story{ID: "first", Time: day, Text: "Police said Kevran Moltaby, 34, was shot on Quillon Street " +
+		"in Dravenport late on Saturday. Moltaby was taken to Dravenport General, where he died. " +
+		"Officers are looking for a grey van seen on Quillon Street."}
+	d = newDetector(t, Config{})
+	_, err := d.Add(first)
+	require.NoError(t, err)
+	cl = d.st.stories[first.ID].cl
+	require.NotNil(t, cl)
+	return d, day, cl
+}
+
 // A story's rare names count as evidence of one event only when it shares
 // enough of them with a cluster and both are dated within the story
 // horizon: names alone shared across months, or by undated stories, are
 // more often those of one topic.
 func TestSharesNames(t *testing.T) {
-	day := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
-	first := Story{ID: "first", Time: day, Text: "Police said Kevran Moltaby, 34, was shot on Quillon Street " +
-		"in Dravenport late on Saturday. Moltaby was taken to Dravenport General, where he died. " +
-		"Officers are looking for a grey van seen on Quillon Street."}
-	d := newDetector(t, Config{})
-	_, err := d.Add(first)
-	require.NoError(t, err)
-	cl := d.st.stories[first.ID].cl
-	require.NotNil(t, cl)
-
+	d, day, cl := shootingCluster(t)
 	shares := func(s Story) bool {
 		t.Helper()
-		p, err := d.prep.prepare(s)
-		require.NoError(t, err)
-		return sharesNames(d.st, p, featuresOf(d.st, p), cl)
+		p, f := featuresFor(t, d, s)
+		return sharesNames(d.st, p, f, cl)
 	}
 	followUp := "A vigil was held for Kevran Moltaby on Quillon Street, where he was shot. " +
 		"Dravenport police have made no arrest."
@@ -253,25 +259,15 @@ func TestSharesNames(t *testing.T) {
 // A follow-up that names the day of a cluster's event and two of its rare
 // names joins it below the threshold, when no other cluster comes close.
 func TestNamesEvent(t *testing.T) {
-	day := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
-	first := Story{ID: "first", Time: day, Text: "Police said Kevran Moltaby, 34, was shot on Quillon Street " +
-		"in Dravenport late on Sunday. Moltaby was taken to Dravenport General, where he died. " +
-		"Officers are looking for a grey van seen on Quillon Street."}
-	d := newDetector(t, Config{})
-	_, err := d.Add(first)
-	require.NoError(t, err)
-	cl := d.st.stories[first.ID].cl
-	require.NotNil(t, cl)
-
+	d, day, cl := shootingCluster(t)
 	joins := func(s Story, score float64, others ...float64) bool {
 		t.Helper()
-		p, err := d.prep.prepare(s)
-		require.NoError(t, err)
+		p, f := featuresFor(t, d, s)
 		scored := []scoredCluster{{cl, score}}
 		for _, o := range others {
 			scored = append(scored, scoredCluster{&clusterRec{}, o})
 		}
-		return namesEvent(d.st, p, featuresOf(d.st, p), cl, score, scored)
+		return namesEvent(d.st, p, f, cl, score, scored)
 	}
 	later := day.Add(9 * 24 * time.Hour)
 	followUp := "Ten days after the March 4 killing of Kevran Moltaby, neighbours marched to city hall. " +
