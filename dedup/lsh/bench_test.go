@@ -38,84 +38,128 @@ func heapInUse() uint64 {
 func BenchmarkIndex(b *testing.B) {
 	for _, n := range []int{100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			p := mustOptimal(Config{})
-			buf := make([]uint32, p.K)
-			before := heapInUse()
-			x, err := NewIndex[int](p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for i := range n {
-				if err := x.Insert(i, randomSignature(buf, i)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			perItem := float64(heapInUse()-before) / float64(n)
+			benchIndex(b, mustOptimal(Config{}), n, randomSignature)
+		})
+	}
+}
 
-			// Signatures are made ahead, a batch at a time with the timer
-			// stopped, so that the timings are of the index alone.
-			const batch = 4096
-			sigs := make([]minhash.Signature, batch)
-			for i := range sigs {
-				sigs[i] = randomSignature(make([]uint32, p.K), i)
-			}
-			fill := func(b *testing.B, first int) {
-				b.StopTimer()
-				for i := range sigs {
-					randomSignature(sigs[i].Values, first+i)
-				}
-				b.StartTimer()
-			}
-
-			b.Run("query stored", func(b *testing.B) {
-				var dst []int
-				i := 0
-				b.ReportAllocs()
-				for b.Loop() {
-					if i%batch == 0 {
-						fill(b, n-1-i%n)
-					}
-					dst, _ = x.Query(dst[:0], sigs[i%batch])
-					i++
-				}
-				b.ReportMetric(perItem, "bytes/item")
-			})
-			b.Run("query new", func(b *testing.B) {
-				var dst []int
-				i := 0
-				b.ReportAllocs()
-				for b.Loop() {
-					if i%batch == 0 {
-						fill(b, 1<<40+i)
-					}
-					dst, _ = x.Query(dst[:0], sigs[i%batch])
-					i++
-				}
-				b.ReportMetric(perItem, "bytes/item")
-			})
-			next, oldest := n, 0 // kept across runs of the sub-benchmark (-count)
-			b.Run("insert+remove", func(b *testing.B) {
-				i := 0
-				b.ReportAllocs()
-				for b.Loop() {
-					if i%batch == 0 {
-						fill(b, next)
-					}
-					if err := x.Insert(next, sigs[i%batch]); err != nil {
-						b.Fatal(err)
-					}
-					x.Remove(oldest)
-					next++
-					oldest++
-					i++
-				}
-				b.ReportMetric(perItem, "bytes/item")
-				if x.Len() != n {
-					b.Fatalf("index holds %d stories, want %d", x.Len(), n)
-				}
+// BenchmarkIndexTwins is BenchmarkIndex at the detector's banding (K = 128,
+// threshold 0.3: 39 bands) for 500,000 stories, all unrelated
+// ("distinct") or with 13% of them exact copies of one of the 100 stories
+// before them ("twins=13%"), as wire copy republished word for word is in
+// the detector's big streams. A query of a stored story that has a twin
+// finds both.
+func BenchmarkIndexTwins(b *testing.B) {
+	p := mustOptimal(Config{Threshold: 0.3})
+	const n = 500_000
+	for _, pct := range []int{0, 13} {
+		name := "distinct"
+		if pct > 0 {
+			name = fmt.Sprintf("twins=%d%%", pct)
+		}
+		b.Run(name, func(b *testing.B) {
+			benchIndex(b, p, n, func(dst []uint32, i int) minhash.Signature {
+				return randomSignature(dst, twinSource(i, pct))
 			})
 		})
 	}
+}
+
+// twinSource returns the story whose signature story i of a stream carries
+// when pct percent of the stories are copies of one of the 100 stories
+// before them: i itself, or the source of the story it copies.
+func twinSource(i, pct int) int {
+	for i > 0 {
+		h := uint64(i) * 0x9E3779B97F4A7C15
+		h ^= h >> 31
+		h *= 0xBF58476D1CE4E5B9
+		h ^= h >> 29
+		if int(h%100) >= pct {
+			break
+		}
+		i = max(0, i-1-int(h>>32%100))
+	}
+	return i
+}
+
+// benchIndex is the body of BenchmarkIndex for banding p, n stories and
+// the signature sig(dst, i) of story i.
+func benchIndex(b *testing.B, p Params, n int, sig func(dst []uint32, i int) minhash.Signature) {
+	buf := make([]uint32, p.K)
+	before := heapInUse()
+	x, err := NewIndex[int](p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		if err := x.Insert(i, sig(buf, i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	perItem := float64(heapInUse()-before) / float64(n)
+
+	// Signatures are made ahead, a batch at a time with the timer
+	// stopped, so that the timings are of the index alone.
+	const batch = 4096
+	sigs := make([]minhash.Signature, batch)
+	for i := range sigs {
+		sigs[i] = minhash.Signature{Values: make([]uint32, p.K)}
+	}
+	fill := func(b *testing.B, first int, sig func(dst []uint32, i int) minhash.Signature) {
+		b.StopTimer()
+		for i := range sigs {
+			sig(sigs[i].Values, first+i)
+		}
+		b.StartTimer()
+	}
+
+	b.Run("query stored", func(b *testing.B) {
+		var dst []int
+		i := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			if i%batch == 0 {
+				fill(b, n-batch-i%(n-batch), sig)
+			}
+			dst, _ = x.Query(dst[:0], sigs[i%batch])
+			i++
+		}
+		b.ReportMetric(perItem, "bytes/item")
+	})
+	b.Run("query new", func(b *testing.B) {
+		var dst []int
+		i := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			if i%batch == 0 {
+				fill(b, 1<<40+i, randomSignature)
+			}
+			dst, _ = x.Query(dst[:0], sigs[i%batch])
+			i++
+		}
+		b.ReportMetric(perItem, "bytes/item")
+	})
+	next, oldest := n, 0 // kept across runs of the sub-benchmark (-count)
+	b.Run("insert+remove", func(b *testing.B) {
+		i := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			if i%batch == 0 {
+				fill(b, next, sig)
+			}
+			if err := x.Insert(next, sigs[i%batch]); err != nil {
+				b.Fatal(err)
+			}
+			x.Remove(oldest)
+			next++
+			oldest++
+			i++
+		}
+		b.ReportMetric(perItem, "bytes/item")
+		if x.Len() != n {
+			b.Fatalf("index holds %d stories, want %d", x.Len(), n)
+		}
+	})
 }
 
 // BenchmarkStreamReuters streams the first 20,000 Reuters stories through

@@ -300,14 +300,28 @@ func TestConcurrentUse(t *testing.T) {
 
 // TestTableCollisions drives the band table directly with band hashes
 // chosen to collide: few distinct home positions (long probe runs that
-// wrap around the end of the table), many equal hashes (long chains), and
-// removals from the middle of runs and chains, checked against a model.
+// wrap around the end of the table), many equal hashes, and removals from
+// the middle of runs, chains and rings, checked against a model. With one
+// band, the items of an equal hash are twins, which share an entry (long
+// rings); with two, a second band hash unique to each item makes their
+// entries distinct (long chains, longer than the search for a twin).
 func TestTableCollisions(t *testing.T) {
-	p, err := Banding(1, 1, 0.5)
+	for _, bands := range []int{1, 2} {
+		t.Run(fmt.Sprintf("bands=%d", bands), func(t *testing.T) {
+			testTableCollisions(t, bands)
+		})
+	}
+}
+
+func testTableCollisions(t *testing.T, bands int) {
+	p, err := Banding(bands, bands, 0.5)
 	require.NoError(t, err)
 	x, err := NewIndex[int](p)
 	require.NoError(t, err)
-	sig := minhash.Signature{Values: []uint32{1}}
+	sig := minhash.Signature{Values: slices.Repeat([]uint32{1}, bands)}
+	fpsOf := func(fp uint32, id int) []uint32 {
+		return []uint32{fp, uint32(id) * 0x9E3779B1}[:bands] // distinct in band 1
+	}
 	rng := rand.New(rand.NewPCG(11, 12))
 	var pool []uint32
 	for hi := range uint32(4) {
@@ -318,7 +332,8 @@ func TestTableCollisions(t *testing.T) {
 	model := map[uint32][]int{} // band hash -> ids in insertion order
 	where := map[int]uint32{}
 	var live []int
-	for id := range 3000 {
+	const ops = 3000
+	for id := range ops {
 		if len(live) > 0 && rng.IntN(5) < 2 {
 			i := rng.IntN(len(live))
 			victim := live[i]
@@ -330,7 +345,7 @@ func TestTableCollisions(t *testing.T) {
 		} else {
 			fp := pool[rng.IntN(len(pool))]
 			x.mu.Lock()
-			require.NoError(t, x.insertLocked(id, sig, []uint32{fp}))
+			require.NoError(t, x.insertLocked(id, sig, fpsOf(fp, id)))
 			x.mu.Unlock()
 			model[fp] = append(model[fp], id)
 			where[id] = fp
@@ -339,12 +354,25 @@ func TestTableCollisions(t *testing.T) {
 		var seen slotSet
 		for _, fp := range pool {
 			x.mu.RLock()
-			cands := x.collect(nil, &seen, sig, []uint32{fp})
+			cands := x.collect(nil, &seen, sig, fpsOf(fp, ops))
 			x.mu.RUnlock()
 			got := appendCandidates(nil, cands)
 			require.Equal(t, len(model[fp]), len(got), "band hash %#x after %d operations", fp, id)
 			if len(got) > 0 {
 				require.Equal(t, model[fp], got)
+			}
+		}
+		for k := range min(len(live), 20) { // a sample of the ids held
+			v := live[(id*7+k*31)%len(live)]
+			twin, ok := x.Twin(v)
+			ids := model[where[v]]
+			switch {
+			case bands > 1 || len(ids) == 1:
+				require.False(t, ok, "id %d after %d operations", v, id)
+			case ids[0] == v:
+				require.Equal(t, ids[1], twin)
+			default:
+				require.Equal(t, ids[0], twin)
 			}
 		}
 	}
@@ -355,7 +383,7 @@ func TestTableCollisions(t *testing.T) {
 		}
 	}
 	used := 0
-	for _, t := range x.tables {
+	for _, t := range x.tables[:shards] { // band 0
 		used += t.used
 	}
 	assert.Equal(t, distinct, used)
