@@ -134,7 +134,7 @@ func TestTrimmedReflowedCopy(t *testing.T) {
 		"told the Capital Wire Review that investors would be watching for further details."}
 	p, err := d.prep.prepare(cp)
 	require.NoError(t, err)
-	j, _, _ := minhash.Overlap(featuresOf(d.st, p).set, d.st.copySetOf(d.st.stories[seedAgency]))
+	j, _, _ := minhash.Overlap(featuresOf(d.st, p).set, d.st.copySetOf(d.st.stories.get(seedAgency)))
 	assert.Less(t, j, d.cfg.LSHThreshold, "the copy is far from its source in Jaccard similarity")
 
 	r, err := d.Add(cp)

@@ -121,7 +121,7 @@ func (d *Detector) add(ctx context.Context, p *prepared) (Result, *passageJob, e
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for {
-		if _, held := d.st.stories[p.story.ID]; held {
+		if d.st.stories.get(p.story.ID) != nil {
 			if r, job, ok := d.log.landed(p.story); ok {
 				return r, job, nil // added again after a lost reply
 			}
@@ -181,7 +181,7 @@ func (d *Detector) apply(e *logEntry, p *prepared, f *features, dec decision, po
 	if d.log != nil {
 		d.log.pos = pos
 	}
-	held := d.st.stories[e.story.ID]
+	held := d.st.stories.get(e.story.ID)
 	switch e.op {
 	case opJoin:
 		d.st.time.join(e.source)
@@ -248,7 +248,7 @@ func (d *Detector) RemoveContext(ctx context.Context, id string) error {
 		return err
 	}
 	for {
-		if _, held := d.st.stories[id]; !held {
+		if d.st.stories.get(id) == nil {
 			return storyErr(id, ErrNotFound, "no such story")
 		}
 		e := &logEntry{op: opRemove, story: Story{ID: id}}
@@ -272,7 +272,7 @@ func (d *Detector) RemoveContext(ctx context.Context, id string) error {
 func (d *Detector) Len() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return len(d.st.stories)
+	return d.st.stories.len()
 }
 
 // Clusters returns the clusters that hold stories, in the order they were
@@ -298,8 +298,8 @@ func (d *Detector) Clusters() []Cluster {
 func (d *Detector) ClusterOf(id string) (Cluster, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	rec, ok := d.st.stories[id]
-	if !ok {
+	rec := d.st.stories.get(id)
+	if rec == nil {
 		return Cluster{}, false
 	}
 	return d.st.export(rec.cl), true

@@ -17,7 +17,7 @@ func passagesBetween(t *testing.T, a, b Story, maxPassages int) []Passage {
 	_, err := d.Add(b)
 	require.NoError(t, err)
 	pa, fa := featuresFor(t, d, a)
-	job := &passageJob{text: a.Text, words: fa.words, ids: fa.ids, quotes: pa.quotes, others: []*storyRec{d.st.stories[b.ID]}}
+	job := &passageJob{text: a.Text, words: fa.words, ids: fa.ids, quotes: pa.quotes, others: []*storyRec{d.st.stories.get(b.ID)}}
 	job.readIDs(d.st.vocab)
 	r := Result{Matches: make([]Match, 1)}
 	findPassages(&r, job, maxPassages)

@@ -271,7 +271,7 @@ func (d *Detector) replay(entries []Entry) error {
 		}
 		if l.op == opAdd {
 			d.log.saw(l)
-			if held := d.st.stories[l.story.ID]; held != nil {
+			if held := d.st.stories.get(l.story.ID); held != nil {
 				d.st.remove(held) // before its features: what it taught goes too
 			}
 			f = featuresOf(d.st, preps[i])

@@ -150,7 +150,7 @@ func (d *Detector) Save(w io.Writer) error {
 		e.Uvarint(late)
 	}
 
-	recs := slices.SortedFunc(maps.Values(st.stories), func(a, b *storyRec) int { return cmp.Compare(a.seq, b.seq) })
+	recs := slices.SortedFunc(st.stories.all(), func(a, b *storyRec) int { return cmp.Compare(a.seq, b.seq) })
 	e.Uvarint(uint64(len(recs)))
 	for _, r := range recs {
 		e.Uvarint(r.seq)
@@ -425,7 +425,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			dec.Fail("story %q: sequence %d out of order", r.id, r.seq)
 		case r.id == "":
 			dec.Fail("story without an id")
-		case st.stories[r.id] != nil:
+		case st.stories.get(r.id) != nil:
 			dec.Fail("story %q twice", r.id)
 		case st.clusters[key] == nil || key > r.seq:
 			dec.Fail("story %q: unknown cluster %d", r.id, key)

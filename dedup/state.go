@@ -32,8 +32,8 @@ type state struct {
 	hasher *minhash.Hasher
 	bg     *dfTable
 
-	seq      uint64 // sequence number of the last story inserted
-	stories  map[string]*storyRec
+	seq      uint64                 // sequence number of the last story inserted
+	stories  storyIndex             // held stories by id
 	clusters map[uint64]*clusterRec // by key: the seq of the first member
 	lsh      *lsh.Index[uint32]     // by handle (storyRec.handle)
 	sim      *simhash.Index[uint32] // by handle
@@ -139,7 +139,7 @@ func newState(cfg *Config) (*state, error) {
 		cfg:      cfg,
 		hasher:   h,
 		bg:       bg,
-		stories:  make(map[string]*storyRec),
+		stories:  newStoryIndex(),
 		clusters: make(map[uint64]*clusterRec),
 		lsh:      li,
 		sim:      si,
@@ -290,7 +290,7 @@ func (st *state) learn(rec *storyRec, cl *clusterRec, top []uint64) {
 func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp simhash.Fingerprint) {
 	rec.cl = cl
 	st.members.Append(&cl.members, rec)
-	st.stories[rec.id] = rec
+	st.stories.put(rec)
 	set := int(rec.arrays.shingles)
 	if set > 0 {
 		// Both indexes reject only duplicate ids and malformed signatures,
@@ -319,7 +319,7 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 // Config.StoryHorizon after its latest story (see evict), and the stories
 // that leave after those take them along.
 func (st *state) detach(rec *storyRec, forget bool) {
-	delete(st.stories, rec.id)
+	st.stories.remove(rec)
 	if rec.handle != 0 {
 		st.anchors.remove(rec, st.copyHashes(rec))
 		st.lsh.Remove(rec.handle)

@@ -413,7 +413,7 @@ func TestEventHorizon(t *testing.T) {
 	t.Run("in outline", func(t *testing.T) {
 		d := newDetector(t, Config{})
 		feed, a := fedAgency(t, d, agency)
-		key := d.st.stories[a.ID].cl.key
+		key := d.st.stories.get(a.ID).cl.key
 		// The stream's watermark is Window and Lateness behind its latest story.
 		behind := DefaultWindow + DefaultLateness + 24*time.Hour
 		feed.until(a.Time.Add(DefaultStoryHorizon + behind))
@@ -488,7 +488,7 @@ func TestSummaryBounded(t *testing.T) {
 			require.NotEqual(t, New, r.Kind, "version %d", day)
 			require.Equal(t, "version-0", r.Cluster, "version %d", day)
 		}
-		cl = d.st.stories[v.ID].cl
+		cl = d.st.stories.get(v.ID).cl
 		filler.until(at.Add(24 * time.Hour))
 	}
 	require.Less(t, cl.members.Len(), 10, "most versions have left the window")

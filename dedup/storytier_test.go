@@ -229,7 +229,7 @@ func shootingCluster(t *testing.T) (d *Detector, day time.Time, cl *clusterRec) 
 	d = newDetector(t, Config{})
 	_, err := d.Add(first)
 	require.NoError(t, err)
-	cl = d.st.stories[first.ID].cl
+	cl = d.st.stories.get(first.ID).cl
 	require.NotNil(t, cl)
 	return d, day, cl
 }

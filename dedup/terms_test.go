@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -46,7 +45,7 @@ func TestTermTableFollowsHeldStories(t *testing.T) {
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	check := func(when string) {
 		want := map[uint64]uint32{}
-		for _, r := range d.st.stories {
+		for r := range d.st.stories.all() {
 			for _, term := range r.vec(d.st.vocab).terms() {
 				want[term]++
 			}
@@ -61,7 +60,11 @@ func TestTermTableFollowsHeldStories(t *testing.T) {
 			check("after " + s.ID)
 		}
 	}
-	for id := range maps.Clone(d.st.stories) {
+	var ids []string
+	for r := range d.st.stories.all() {
+		ids = append(ids, r.id)
+	}
+	for _, id := range ids {
 		require.NoError(t, d.Remove(id))
 	}
 	check("all removed")

@@ -99,7 +99,7 @@ func TestShinglesFromHeldWords(t *testing.T) {
 	_, f := featuresFor(t, d, agency)
 	_, err := d.Add(agency)
 	require.NoError(t, err)
-	rec := d.st.stories[agency.ID]
+	rec := d.st.stories.get(agency.ID)
 	assert.Equal(t, f.shingles, shingleSet(d.cfg.ShingleSize, rec.words(d.st.vocab).ids))
 	assert.Equal(t, f.set, d.st.copySetOf(rec))
 	assert.Equal(t, f.words, rec.words(d.st.vocab).words(nil))
@@ -175,7 +175,7 @@ func TestSetProbeOverlap(t *testing.T) {
 		_, f := featuresFor(t, d, Story{ID: "q", Text: q})
 		probe := newSetProbe(f.set, d.cfg.ShingleSize)
 		for i := range texts {
-			rec := d.st.stories[fmt.Sprint("held-", i)]
+			rec := d.st.stories.get(fmt.Sprint("held-", i))
 			j, c, n := minhash.Overlap(f.set, d.st.copySetOf(rec))
 			pj, pc, pn := probe.overlap(d.st.vocab, rec)
 			assert.Equal(t, n, pn, "query %d, held %d: shared", qi, i)
