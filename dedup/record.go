@@ -73,6 +73,7 @@ type packedArrays struct {
 // is ready to use; it is not safe for concurrent use.
 type recordSlab struct {
 	free []uint64 // the rest of the current chunk
+	last []uint64 // free before the last alloc from the chunk (see giveBack)
 }
 
 const (
@@ -91,8 +92,19 @@ func (s *recordSlab) alloc(n int) []uint64 {
 		s.free = make([]uint64, slabWords)
 	}
 	d := s.free[:n:n]
+	s.last = s.free
 	s.free = s.free[n:]
 	return d
+}
+
+// giveBack returns the words of p to s when they are the last it handed
+// out (else they are left to the garbage collector with their chunk), for
+// the next record to take: p must not be read again.
+func (s *recordSlab) giveBack(p packedArrays) {
+	if s != nil && p.data != nil && p.data == unsafe.SliceData(s.last) {
+		clear(s.last[:len(s.last)-len(s.free)])
+		s.free, s.last = s.last, nil
+	}
 }
 
 // pack returns the packed form of a, stored in s (alone when s is nil),
@@ -200,6 +212,46 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 		}
 	}
 	return idx, true
+}
+
+// same reports whether p and q hold the same arrays, interned in one term
+// table.
+func (p *packedArrays) same(q *packedArrays) bool {
+	pd, qd := *p, *q
+	pd.data, qd.data = nil, nil
+	if pd != qd {
+		return false
+	}
+	if p.data == q.data {
+		return true
+	}
+	n := p.bytesEnd()
+	return string(view[byte](p.data, 0, n)) == string(view[byte](q.data, 0, n))
+}
+
+// sameBarWeights reports whether p and q, interned in one term table, hold
+// the same arrays but for the weights of their terms.
+func (p *packedArrays) sameBarWeights(q *packedArrays) bool {
+	pd, qd := *p, *q
+	pd.data, qd.data = nil, nil
+	if pd != qd {
+		return false
+	}
+	if p.data == q.data {
+		return true
+	}
+	a, b, n := p.u16Start(), p.bytesStart(), p.bytesEnd()
+	pb, qb := view[byte](p.data, 0, n), view[byte](q.data, 0, n)
+	return string(pb[:a]) == string(qb[:a]) && string(pb[b:]) == string(qb[b:])
+}
+
+// retain counts one more use of each of p's terms in dict, for a record
+// that shares p's arrays (see state.share); each use is let go by release.
+func (p *packedArrays) retain(dict *termTable) {
+	idx := p.termIdx()
+	for i := range idx.len() {
+		dict.refs[idx.at(i)]++
+	}
 }
 
 // release lets go of the terms of p in its term table: p's vector must not

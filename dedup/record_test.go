@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -361,4 +362,92 @@ func TestLineKeys(t *testing.T) {
 	assert.Equal(t, []lineCount{{1, 2}, {4, 4}, {9, 1 + 3}}, lineCounts(lines))
 	assert.Equal(t, []lineCount{{1, 2}, {4, 4}}, lineCounts([]lineCount{{1, 2}, {4, 4}}), "keys in order are kept as they are")
 	assert.Equal(t, []lineCount{{3, math.MaxInt32}}, lineCounts([]lineCount{{3, math.MaxInt32}, {3, 5}}), "counts do not overflow")
+}
+
+// A story sent again word for word under its title keeps the arrays of the
+// story it copies, term weights included, and counts its use of their terms;
+// either may leave first. A copy under another headline keeps its own. A
+// snapshot loaded shares them again.
+func TestCopiesShareArrays(t *testing.T) {
+	stories, _ := reuters(t)
+	d := newDetector(t, Config{Window: -1})
+	var firsts, agains []string
+	for _, s := range stories[:40] {
+		_, err := d.Add(s)
+		require.NoError(t, err)
+		firsts = append(firsts, s.ID)
+		s.ID += "-again"
+		r, err := d.Add(s)
+		require.NoError(t, err)
+		require.Equal(t, Copy, r.Kind, s.ID)
+		agains = append(agains, s.ID)
+		s.ID += "-retitled"
+		s.Title = "Zanzibar ferry " + s.Title
+		_, err = d.Add(s)
+		require.NoError(t, err)
+	}
+	// users counts the records holding each run of arrays.
+	users := func(d *Detector) map[*uint64]int {
+		n := map[*uint64]int{}
+		for r := range d.st.stories.all() {
+			n[r.arrays.data]++
+		}
+		return n
+	}
+	terms := func(d *Detector) map[uint64]uint32 {
+		want := map[uint64]uint32{}
+		for r := range d.st.stories.all() {
+			for _, term := range r.vec(d.st.vocab).terms() {
+				want[term]++
+			}
+		}
+		return want
+	}
+	// A few stories lose a line the second time, which the first taught
+	// the detector to be boilerplate: the others have the same words.
+	n, same := users(d), 0
+	for i, id := range agains {
+		if d.st.stories.get(firsts[i]).identity == d.st.stories.get(id).identity {
+			same++
+			assert.GreaterOrEqual(t, n[d.st.stories.get(id).arrays.data], 2, id)
+		}
+		assert.Equal(t, 1, n[d.st.stories.get(id+"-retitled").arrays.data], id+"-retitled")
+	}
+	assert.GreaterOrEqual(t, same, 35, "copies with the words of their first")
+	checkTermTable(t, d.st.vocab, terms(d), "all held")
+
+	var buf bytes.Buffer
+	require.NoError(t, d.Save(&buf))
+	loaded, err := Load(&buf, Config{Window: -1})
+	require.NoError(t, err)
+	n, sharing := users(loaded), 0
+	for _, id := range agains {
+		if n[loaded.st.stories.get(id).arrays.data] >= 2 {
+			sharing++
+		}
+	}
+	assert.GreaterOrEqual(t, sharing, 35, "copies sharing their arrays after a load, of %d", len(agains))
+	checkTermTable(t, loaded.st.vocab, terms(loaded), "loaded")
+
+	// The first of each pair leaves for half of them, the copy for the
+	// others: what stays reads its vector whole.
+	for i := range firsts {
+		gone, kept := firsts[i], agains[i]
+		if i%2 == 1 {
+			gone, kept = kept, gone
+		}
+		want := d.st.stories.get(kept).vec(d.st.vocab).terms()
+		require.NoError(t, d.Remove(gone))
+		d.st.vocab.settle()
+		assert.Equal(t, want, d.st.stories.get(kept).vec(d.st.vocab).terms(), kept)
+	}
+	checkTermTable(t, d.st.vocab, terms(d), "half removed")
+	var left []string
+	for r := range d.st.stories.all() {
+		left = append(left, r.id)
+	}
+	for _, id := range left {
+		require.NoError(t, d.Remove(id))
+	}
+	assert.Zero(t, d.st.vocab.len())
 }
