@@ -309,10 +309,10 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		if err := st.lsh.Insert(rec.handle, sig); err != nil {
 			panic("dedup: LSH insert: " + err.Error())
 		}
-		// A record loaded from a snapshot, or a copy the copy tier did not
-		// name, shares the arrays of its twin
-		// in the LSH index (the earliest story held with the same
-		// signature) when they are the same, weights included.
+		// A record loaded from a snapshot, or a copy the copy tier did
+		// not name, shares the arrays of its twin in the LSH index (the
+		// earliest story held with the same signature) when they are the
+		// same, weights included.
 		if twin, ok := st.lsh.Twin(rec.handle); ok {
 			if o := st.handles.get(twin); rec.arrays.same(&o.arrays) {
 				st.share(rec, o)
