@@ -90,14 +90,16 @@ func findCopies(st *state, p *prepared, f *features, cands []cluster.Candidate, 
 			n++
 		}
 	}
-	n := 0
-	for _, m := range st.sim.Query(nil, f.fp) {
-		if n == maxCopyCandidates || enough() {
-			break
-		}
-		if rec := st.handles.get(m.ID); near(rec) {
-			check(rec)
-			n++
+	if !enough() { // else none of its candidates would be checked
+		n := 0
+		for _, m := range st.sim.Query(nil, f.fp) {
+			if n == maxCopyCandidates || enough() {
+				break
+			}
+			if rec := st.handles.get(m.ID); near(rec) {
+				check(rec)
+				n++
+			}
 		}
 	}
 	// latest checks the latest members of a cluster within the window, at
