@@ -20,8 +20,8 @@ import (
 	"github.com/newsdup/newsdup/simhash"
 )
 
-// Snapshot format, in the frame of package wire (magic "NDSNAP", version 4,
-// CRC-32C trailer):
+// Snapshot format, in the frame of package wire (magic "NDSNAP", version 5,
+// CRC-32C trailer; version 4 is read too):
 //
 //	config: the fields of agreedFields that shape the state, in order
 //	        (strings as strings, the rest as uvarints; floats as their bits)
@@ -42,8 +42,11 @@ import (
 //	          0 or 1: see compact)
 //	stories:  count, then per story in arrival order: seq, id, text length,
 //	          source, time, eff, cluster key, year, title hash (uint64),
-//	          lines (count, uint64 hashes), words (count, uint32 ids,
-//	          then their offsets as a string: two uvarints a word, its
+//	          then (not in version 4) the number k, from 1, of an earlier
+//	          story of the snapshot whose arrays it shares (a copy sent
+//	          again word for word: see state.share), followed by its
+//	          identity (uint64) alone, or 0, followed by its lines (count,
+//	          uint64 hashes), words (count, uint32 ids, then their offsets as a string: two uvarints a word, its
 //	          start less the previous word's end and its length), quotes
 //	          (count, start, end uvarints), vector (sorted terms, uint16
 //	          weights in 1/65535), numbers (count, sorted uint32 ids), identity
@@ -54,7 +57,7 @@ import (
 // Everything else a detector holds (the indexes of stories, document
 // frequencies, the window queue and the clusters without stories) is
 // rebuilt on load.
-var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 4}
+var snapshotFormat = wire.Format{Name: "snapshot", Magic: "NDSNAP", Version: 5, Oldest: 4}
 
 // ErrSnapshot reports a snapshot that cannot be loaded: not a snapshot, a
 // version this package does not read, truncated, corrupted (checksum
@@ -152,7 +155,8 @@ func (d *Detector) Save(w io.Writer) error {
 
 	recs := slices.SortedFunc(st.stories.all(), func(a, b *storyRec) int { return cmp.Compare(a.seq, b.seq) })
 	e.Uvarint(uint64(len(recs)))
-	for _, r := range recs {
+	first := make(map[*uint64]int) // arrays -> the first story written with them, from 1
+	for i, r := range recs {
 		e.Uvarint(r.seq)
 		e.String(r.id)
 		e.Uvarint(uint64(r.textLen))
@@ -162,6 +166,15 @@ func (d *Detector) Save(w io.Writer) error {
 		e.Uvarint(r.cl.key)
 		e.Uvarint(uint64(r.year))
 		e.Uint64(uint64(r.title))
+		if k, ok := first[r.arrays.data]; ok { // see state.share
+			e.Uvarint(uint64(k))
+			e.Uint64(r.identity)
+			continue
+		}
+		e.Uvarint(0)
+		if r.arrays.data != nil {
+			first[r.arrays.data] = i + 1
+		}
 		lines, words, quotes, vec, numbers := r.lines(), r.words(st.vocab), r.quotes(), r.vec(st.vocab), r.numbers()
 		e.Uvarint(uint64(len(lines)))
 		for _, k := range lines {
@@ -204,6 +217,41 @@ func (d *Detector) Save(w io.Writer) error {
 		return fmt.Errorf("dedup: save snapshot: %w", err)
 	}
 	return nil
+}
+
+// textEnd returns the end of the last of rec's words and quotes in its
+// text: a text shorter than that cannot be rec's.
+func textEnd(st *state, rec *storyRec) uint32 {
+	end := 0
+	if ws := rec.words(st.vocab).words(nil); len(ws) > 0 {
+		end = int(ws[len(ws)-1].end)
+	}
+	for _, q := range rec.quotes() {
+		end = max(end, q.End)
+	}
+	return uint32(end)
+}
+
+// checkLoaded reports whether the story r read from a snapshot, in the
+// cluster with key, after the story with sequence number prevSeq, in a
+// state whose last story has sequence number seq, can be held; dec fails
+// with what is wrong when it cannot, or when it failed before.
+func (d *Detector) checkLoaded(dec *wire.Reader, r *storyRec, key, prevSeq, seq uint64) bool {
+	st := d.st
+	if dec.Err() != nil {
+		return false
+	}
+	switch {
+	case r.seq <= prevSeq || r.seq > seq:
+		dec.Fail("story %q: sequence %d out of order", r.id, r.seq)
+	case r.id == "":
+		dec.Fail("story without an id")
+	case st.stories.get(r.id) != nil:
+		dec.Fail("story %q twice", r.id)
+	case st.clusters[key] == nil || key > r.seq:
+		dec.Fail("story %q: unknown cluster %d", r.id, key)
+	}
+	return dec.Err() == nil
 }
 
 // Load reads a snapshot written by Save and returns a detector in the state
@@ -363,6 +411,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 
 	n = dec.Count("stories", maxSnapshotCount)
 	prevSeq := uint64(0)
+	var loaded []*storyRec // in the order of the snapshot
 	for i := 0; i < n && dec.Err() == nil; i++ {
 		r := &storyRec{}
 		r.seq = dec.Uvarint()
@@ -378,6 +427,27 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		key := dec.Uvarint()
 		r.year = int16(dec.Count("year", 9999))
 		r.title = lineKey(dec.Uint64())
+		if dec.Version() >= 5 {
+			if k := dec.Count("story sharing arrays", uint64(len(loaded))); k > 0 {
+				// A copy sent again word for word: the arrays of an
+				// earlier story of the snapshot.
+				other := loaded[k-1]
+				r.identity = dec.Uint64()
+				if dec.Err() == nil && (other.identity != r.identity || textEnd(st, other) > r.textLen) {
+					dec.Fail("story %q: shares the arrays of story %q, whose words differ", r.id, other.id)
+				}
+				if !d.checkLoaded(dec, r, key, prevSeq, seq) {
+					break
+				}
+				prevSeq = r.seq
+				other.arrays.retain(st.vocab)
+				r.arrays = other.arrays
+				shingles := shingleSet(d.cfg.ShingleSize, other.ids(st.vocab))
+				st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
+				loaded = append(loaded, r)
+				continue
+			}
+		}
 		var a recordArrays
 		nl := dec.Count("lines", uint64(textLen+1))
 		for j := 0; j < nl && dec.Err() == nil; j++ {
@@ -417,20 +487,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 			}
 		}
 		r.identity = dec.Uint64()
-		if dec.Err() != nil {
-			break
-		}
-		switch {
-		case r.seq <= prevSeq || r.seq > seq:
-			dec.Fail("story %q: sequence %d out of order", r.id, r.seq)
-		case r.id == "":
-			dec.Fail("story without an id")
-		case st.stories.get(r.id) != nil:
-			dec.Fail("story %q twice", r.id)
-		case st.clusters[key] == nil || key > r.seq:
-			dec.Fail("story %q: unknown cluster %d", r.id, key)
-		}
-		if dec.Err() != nil {
+		if !d.checkLoaded(dec, r, key, prevSeq, seq) {
 			break
 		}
 		prevSeq = r.seq
@@ -438,6 +495,7 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		a.setLen = len(copySet(shingles))
 		r.arrays = st.slab.pack(a, st.vocab)
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
+		loaded = append(loaded, r)
 	}
 
 	for _, gen := range []map[uint64]lineStat{st.lines.cur, st.lines.prev} {

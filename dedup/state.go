@@ -309,15 +309,6 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 		if err := st.lsh.Insert(rec.handle, sig); err != nil {
 			panic("dedup: LSH insert: " + err.Error())
 		}
-		// A record loaded from a snapshot, or a copy the copy tier did
-		// not name, shares the arrays of its twin in the LSH index (the
-		// earliest story held with the same signature) when they are the
-		// same, weights included.
-		if twin, ok := st.lsh.Twin(rec.handle); ok {
-			if o := st.handles.get(twin); rec.arrays.same(&o.arrays) {
-				st.share(rec, o)
-			}
-		}
 		if err := st.sim.Insert(rec.handle, fp); err != nil {
 			panic("dedup: SimHash insert: " + err.Error())
 		}
@@ -330,12 +321,14 @@ func (st *state) hold(rec *storyRec, cl *clusterRec, sig minhash.Signature, fp s
 }
 
 // share makes rec keep the arrays of twin, a held story that it copies
-// word for word, in place of its own, which go back to the slab. The
-// arrays are read only, and each record counts its use of their terms, so
-// either may leave first; the chunk the arrays are in stays while either
-// holds them. In the million-story stream of examples/scale about a tenth
-// of the stories are such copies (the same title and text as a story
-// before them).
+// word for word, in place of its own, which must be the last packed and go
+// back to the slab. The arrays are read only, and each record counts its
+// use of their terms, so either may leave first; the chunk the arrays are
+// in stays while either holds them. In the million-story stream of
+// examples/scale about a tenth of the stories are such copies (the same
+// title and text as a story before them). A snapshot names the story whose
+// arrays a story shares, and Load shares them again (a snapshot of
+// version 4 does not, and its stories keep their own).
 func (st *state) share(rec, twin *storyRec) {
 	own := rec.arrays
 	twin.arrays.retain(st.vocab)

@@ -35,7 +35,10 @@ import (
 type Format struct {
 	Name    string // "snapshot", "log entry", ...
 	Magic   string
-	Version uint16
+	Version uint16 // the version written
+	// Oldest is the oldest version read, if older than Version: the
+	// reader of the format tells them apart by Reader.Version.
+	Oldest uint16
 }
 
 // ErrTruncated reports input that ends before its frame does.
@@ -156,10 +159,11 @@ type source interface {
 // Reader decodes one frame. Its methods return zero values once an error
 // has been met; Err and Close report the first.
 type Reader struct {
-	r   source
-	crc uint32
-	buf [binary.MaxVarintLen64]byte
-	err error
+	r       source
+	crc     uint32
+	buf     [binary.MaxVarintLen64]byte
+	err     error
+	version uint16
 }
 
 // NewReader starts reading a frame of format f from r and checks its magic
@@ -180,11 +184,27 @@ func NewReader(r io.Reader, f Format) *Reader {
 		d.err = fmt.Errorf("not a %s (it starts with %q)", f.Name, m)
 		return d
 	}
-	if v := d.Uint16(); d.err == nil && v != f.Version {
-		d.err = fmt.Errorf("%s version %d, this package reads version %d", f.Name, v, f.Version)
+	oldest := f.Version
+	if f.Oldest != 0 {
+		oldest = min(f.Oldest, f.Version)
+	}
+	switch v := d.Uint16(); {
+	case d.err != nil:
+	case v < oldest || v > f.Version:
+		if oldest == f.Version {
+			d.err = fmt.Errorf("%s version %d, this package reads version %d", f.Name, v, f.Version)
+		} else {
+			d.err = fmt.Errorf("%s version %d, this package reads versions %d to %d", f.Name, v, oldest, f.Version)
+		}
+	default:
+		d.version = v
 	}
 	return d
 }
+
+// Version returns the version of the frame, 0 if its header could not be
+// read.
+func (d *Reader) Version() uint16 { return d.version }
 
 // Err returns the first error met, nil if none.
 func (d *Reader) Err() error { return d.err }

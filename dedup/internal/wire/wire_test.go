@@ -16,8 +16,8 @@ import (
 )
 
 var (
-	testFormat  = Format{"test record", "TEST", 3}
-	testFormat1 = Format{"test record", "TEST", 1}
+	testFormat  = Format{Name: "test record", Magic: "TEST", Version: 3}
+	testFormat1 = Format{Name: "test record", Magic: "TEST", Version: 1}
 )
 
 type record struct {
@@ -133,12 +133,22 @@ func TestRejectsDamage(t *testing.T) {
 		assert.ErrorContains(t, read(append(bytes.Clone(good), 0)), "trailing")
 	})
 	t.Run("wrong magic", func(t *testing.T) {
-		d := NewReader(bytes.NewReader(good), Format{"other thing", "OTHER", 3})
+		d := NewReader(bytes.NewReader(good), Format{Name: "other thing", Magic: "OTHER", Version: 3})
 		assert.ErrorContains(t, d.Err(), "not a other thing")
 	})
 	t.Run("wrong version", func(t *testing.T) {
-		d := NewReader(bytes.NewReader(good), Format{"test record", "TEST", 4})
+		d := NewReader(bytes.NewReader(good), Format{Name: "test record", Magic: "TEST", Version: 4})
 		assert.ErrorContains(t, d.Err(), "test record version 3, this package reads version 4")
+		assert.Zero(t, d.Version())
+		d = NewReader(bytes.NewReader(good), Format{Name: "test record", Magic: "TEST", Version: 2, Oldest: 1})
+		assert.ErrorContains(t, d.Err(), "test record version 3, this package reads versions 1 to 2")
+	})
+	t.Run("an older version read", func(t *testing.T) {
+		d := NewReader(bytes.NewReader(good), Format{Name: "test record", Magic: "TEST", Version: 5, Oldest: 3})
+		require.NoError(t, d.Err())
+		assert.Equal(t, uint16(3), d.Version())
+		d = NewReader(bytes.NewReader(good), Format{Name: "test record", Magic: "TEST", Version: 3})
+		assert.Equal(t, uint16(3), d.Version())
 	})
 	t.Run("truncation is ErrTruncated", func(t *testing.T) {
 		assert.ErrorIs(t, read(good[:10]), ErrTruncated)
