@@ -214,21 +214,6 @@ func termIndexes(terms []uint64, ids []uint32) ([]uint16, bool) {
 	return idx, true
 }
 
-// same reports whether p and q hold the same arrays, interned in one term
-// table.
-func (p *packedArrays) same(q *packedArrays) bool {
-	pd, qd := *p, *q
-	pd.data, qd.data = nil, nil
-	if pd != qd {
-		return false
-	}
-	if p.data == q.data {
-		return true
-	}
-	n := p.bytesEnd()
-	return string(view[byte](p.data, 0, n)) == string(view[byte](q.data, 0, n))
-}
-
 // sameBarWeights reports whether p and q, interned in one term table, hold
 // the same arrays but for the weights of their terms.
 func (p *packedArrays) sameBarWeights(q *packedArrays) bool {
