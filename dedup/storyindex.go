@@ -4,6 +4,8 @@ import (
 	"hash/maphash"
 	"iter"
 	"math/bits"
+
+	"github.com/newsdup/newsdup/dedup/internal/openaddr"
 )
 
 // storyIndex finds held stories by id. It is a hash table of the records
@@ -121,32 +123,14 @@ func (x *storyIndex) remove(rec *storyRec) {
 	x.n--
 	// Empty the slot and move back the entries after it that would no
 	// longer be found (deletion without tombstones).
-	n := len(sh.tags)
-	for {
-		sh.tags[pos], sh.recs[pos] = 0, nil
-		k := pos
-		for {
-			if k++; k == n {
-				k = 0
-			}
-			if sh.tags[k] == 0 {
-				return
-			}
-			_, hk, _ := x.locate(sh.recs[k].id)
-			home := sh.home(hk)
-			// The entry at k may fill the gap at pos unless its home
-			// lies cyclically in (pos, k].
-			if pos <= k {
-				if home <= pos || home > k {
-					break
-				}
-			} else if home <= pos && home > k {
-				break
-			}
+	n, hole := len(sh.tags), pos
+	for k := openaddr.Next(pos, n); sh.tags[k] != 0; k = openaddr.Next(k, n) {
+		if _, hk, _ := x.locate(sh.recs[k].id); openaddr.Moves(sh.home(hk), hole, k) {
+			sh.tags[hole], sh.recs[hole] = sh.tags[k], sh.recs[k]
+			hole = k
 		}
-		sh.tags[pos], sh.recs[pos] = sh.tags[k], sh.recs[k]
-		pos = k
 	}
+	sh.tags[hole], sh.recs[hole] = 0, nil
 }
 
 // len returns the number of stories in x.

@@ -1,5 +1,7 @@
 package dedup
 
+import "github.com/newsdup/newsdup/dedup/internal/openaddr"
+
 // termTable interns the terms of held stories' vectors: a held story keeps
 // each of its terms as an index into the table, 3 bytes a term (4 for the
 // stories with an index of 1<<24 or more: see record.go) where the term
@@ -117,14 +119,12 @@ func (t *termTable) release(i uint32) {
 	sh.n--
 	// Empty its slot, moving back the entries after it that probed past
 	// it (backward-shift deletion), so that no probe stops short.
-	mask := len(sh.slots) - 1
+	n := len(sh.slots)
 	hole, _ := t.find(sh, t.terms[i])
-	for j := (hole + 1) & mask; sh.slots[j] != 0; j = (j + 1) & mask {
-		// The entry at j may move to the hole when its home is not
-		// cyclically within (hole, j].
-		if home := sh.home(t.terms[sh.slots[j]-1]); (j-home)&mask >= (j-hole)&mask {
-			sh.slots[hole] = sh.slots[j]
-			hole = j
+	for k := openaddr.Next(hole, n); sh.slots[k] != 0; k = openaddr.Next(k, n) {
+		if openaddr.Moves(sh.home(t.terms[sh.slots[k]-1]), hole, k) {
+			sh.slots[hole] = sh.slots[k]
+			hole = k
 		}
 	}
 	sh.slots[hole] = 0

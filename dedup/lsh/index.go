@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/newsdup/newsdup/dedup/internal/openaddr"
 	"github.com/newsdup/newsdup/dedup/minhash"
 )
 
@@ -697,30 +698,14 @@ func (x *Index[K]) find(t *table, j int, fp uint32) (int, bool) {
 func (x *Index[K]) deleteAt(t *table, j, pos int) {
 	n := len(t.tags)
 	t.used--
-	for {
-		t.tags[pos] = 0
-		k := pos
-		for {
-			if k++; k == n {
-				k = 0
-			}
-			if t.tags[k] == 0 {
-				return
-			}
-			h := home(x.fp(t.heads[k], j), n)
-			// The entry at k may fill the gap at pos unless its home lies
-			// cyclically in (pos, k].
-			if pos <= k {
-				if h <= pos || h > k {
-					break
-				}
-			} else if h <= pos && h > k {
-				break
-			}
+	hole := pos
+	for k := openaddr.Next(pos, n); t.tags[k] != 0; k = openaddr.Next(k, n) {
+		if openaddr.Moves(home(x.fp(t.heads[k], j), n), hole, k) {
+			t.tags[hole], t.heads[hole] = t.tags[k], t.heads[k]
+			hole = k
 		}
-		t.tags[pos], t.heads[pos] = t.tags[k], t.heads[k]
-		pos = k
 	}
+	t.tags[hole] = 0
 }
 
 // grow enlarges t, a shard of band j's table, by half (to at least 16
