@@ -46,8 +46,9 @@ import (
 //	          story of the snapshot whose arrays it shares (a copy sent
 //	          again word for word: see state.share), followed by its
 //	          identity (uint64) alone, or 0, followed by its lines (count,
-//	          uint64 hashes), words (count, uint32 ids, then their offsets as a string: two uvarints a word, its
-//	          start less the previous word's end and its length), quotes
+//	          uint64 hashes), words (count, uint32 ids, then their offsets
+//	          as a string: two uvarints a word, its start less the previous
+//	          word's end and its length), quotes
 //	          (count, start, end uvarints), vector (sorted terms, uint16
 //	          weights in 1/65535), numbers (count, sorted uint32 ids), identity
 //	          (uint64); shingles are hashed again from the word ids
@@ -232,26 +233,50 @@ func textEnd(st *state, rec *storyRec) uint32 {
 	return uint32(end)
 }
 
-// checkLoaded reports whether the story r read from a snapshot, in the
-// cluster with key, after the story with sequence number prevSeq, in a
-// state whose last story has sequence number seq, can be held; dec fails
-// with what is wrong when it cannot, or when it failed before.
-func (d *Detector) checkLoaded(dec *wire.Reader, r *storyRec, key, prevSeq, seq uint64) bool {
-	st := d.st
-	if dec.Err() != nil {
-		return false
+// readRecordArrays reads the arrays of the story with id and a text of
+// textLen bytes from a snapshot, checking that its words and quotes lie
+// in the text and its numbers are in order; maxText bounds the terms its
+// title adds.
+func readRecordArrays(dec *wire.Reader, id string, textLen, maxText int) recordArrays {
+	var a recordArrays
+	nl := dec.Count("lines", uint64(textLen+1))
+	for j := 0; j < nl && dec.Err() == nil; j++ {
+		a.lines = append(a.lines, lineKey(dec.Uint64()))
 	}
-	switch {
-	case r.seq <= prevSeq || r.seq > seq:
-		dec.Fail("story %q: sequence %d out of order", r.id, r.seq)
-	case r.id == "":
-		dec.Fail("story without an id")
-	case st.stories.get(r.id) != nil:
-		dec.Fail("story %q twice", r.id)
-	case st.clusters[key] == nil || key > r.seq:
-		dec.Fail("story %q: unknown cluster %d", r.id, key)
+	nw := dec.Count("words", uint64(textLen))
+	a.ids = make([]uint32, 0, min(nw, 1<<16))
+	for j := 0; j < nw && dec.Err() == nil; j++ {
+		a.ids = append(a.ids, dec.Uint32())
 	}
-	return dec.Err() == nil
+	offsets := []byte(dec.String("word offsets", 20*nw))
+	if dec.Err() == nil {
+		words, ok := snapshotWords(a.ids, offsets, textLen)
+		if !ok {
+			dec.Fail("story %q: word outside its text", id)
+		}
+		a.offsets = holdWords(words, a.ids).offsets
+	}
+	nq := dec.Count("quotes", uint64(textLen))
+	for j := 0; j < nq && dec.Err() == nil; j++ {
+		q := shingle.Span{Start: int(dec.Uvarint()), End: int(dec.Uvarint())}
+		if dec.Err() == nil && (q.Start > q.End || q.End > textLen) {
+			dec.Fail("story %q: quote outside its text", id)
+		}
+		a.quotes = append(a.quotes, q)
+	}
+	a.terms = dec.Sorted("terms", textLen+maxText)
+	a.weights = make([]uint16, 0, len(a.terms))
+	for range a.terms {
+		a.weights = append(a.weights, dec.Uint16())
+	}
+	nn := dec.Count("numbers", uint64(nw))
+	for j := 0; j < nn && dec.Err() == nil; j++ {
+		a.numbers = append(a.numbers, dec.Uint32())
+		if j > 0 && a.numbers[j] <= a.numbers[j-1] {
+			dec.Fail("story %q: numbers out of order", id)
+		}
+	}
+	return a
 }
 
 // Load reads a snapshot written by Save and returns a detector in the state
@@ -427,73 +452,48 @@ func load(dec *wire.Reader, cfg Config) (*Detector, error) {
 		key := dec.Uvarint()
 		r.year = int16(dec.Count("year", 9999))
 		r.title = lineKey(dec.Uint64())
+		// A copy sent again word for word names the earlier story of the
+		// snapshot whose arrays it shares (see state.share).
+		var shares *storyRec
 		if dec.Version() >= 5 {
 			if k := dec.Count("story sharing arrays", uint64(len(loaded))); k > 0 {
-				// A copy sent again word for word: the arrays of an
-				// earlier story of the snapshot.
-				other := loaded[k-1]
-				r.identity = dec.Uint64()
-				if dec.Err() == nil && (other.identity != r.identity || textEnd(st, other) > r.textLen) {
-					dec.Fail("story %q: shares the arrays of story %q, whose words differ", r.id, other.id)
-				}
-				if !d.checkLoaded(dec, r, key, prevSeq, seq) {
-					break
-				}
-				prevSeq = r.seq
-				other.arrays.retain(st.vocab)
-				r.arrays = other.arrays
-				shingles := shingleSet(d.cfg.ShingleSize, other.ids(st.vocab))
-				st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
-				loaded = append(loaded, r)
-				continue
+				shares = loaded[k-1]
 			}
 		}
 		var a recordArrays
-		nl := dec.Count("lines", uint64(textLen+1))
-		for j := 0; j < nl && dec.Err() == nil; j++ {
-			a.lines = append(a.lines, lineKey(dec.Uint64()))
-		}
-		nw := dec.Count("words", uint64(textLen))
-		a.ids = make([]uint32, 0, min(nw, 1<<16))
-		for j := 0; j < nw && dec.Err() == nil; j++ {
-			a.ids = append(a.ids, dec.Uint32())
-		}
-		offsets := []byte(dec.String("word offsets", 20*nw))
-		if dec.Err() == nil {
-			words, ok := snapshotWords(a.ids, offsets, textLen)
-			if !ok {
-				dec.Fail("story %q: word outside its text", r.id)
-			}
-			a.offsets = holdWords(words, a.ids).offsets
-		}
-		nq := dec.Count("quotes", uint64(textLen))
-		for j := 0; j < nq && dec.Err() == nil; j++ {
-			q := shingle.Span{Start: int(dec.Uvarint()), End: int(dec.Uvarint())}
-			if dec.Err() == nil && (q.Start > q.End || q.End > textLen) {
-				dec.Fail("story %q: quote outside its text", r.id)
-			}
-			a.quotes = append(a.quotes, q)
-		}
-		a.terms = dec.Sorted("terms", textLen+maxText)
-		a.weights = make([]uint16, 0, len(a.terms))
-		for range a.terms {
-			a.weights = append(a.weights, dec.Uint16())
-		}
-		nn := dec.Count("numbers", uint64(nw))
-		for j := 0; j < nn && dec.Err() == nil; j++ {
-			a.numbers = append(a.numbers, dec.Uint32())
-			if j > 0 && a.numbers[j] <= a.numbers[j-1] {
-				dec.Fail("story %q: numbers out of order", r.id)
-			}
+		if shares == nil {
+			a = readRecordArrays(dec, r.id, textLen, maxText)
 		}
 		r.identity = dec.Uint64()
-		if !d.checkLoaded(dec, r, key, prevSeq, seq) {
+		if dec.Err() != nil {
+			break
+		}
+		switch {
+		case r.seq <= prevSeq || r.seq > seq:
+			dec.Fail("story %q: sequence %d out of order", r.id, r.seq)
+		case r.id == "":
+			dec.Fail("story without an id")
+		case st.stories.get(r.id) != nil:
+			dec.Fail("story %q twice", r.id)
+		case st.clusters[key] == nil || key > r.seq:
+			dec.Fail("story %q: unknown cluster %d", r.id, key)
+		case shares != nil && (shares.identity != r.identity || textEnd(st, shares) > r.textLen):
+			dec.Fail("story %q: shares the arrays of story %q, whose words differ", r.id, shares.id)
+		}
+		if dec.Err() != nil {
 			break
 		}
 		prevSeq = r.seq
-		shingles := shingleSet(d.cfg.ShingleSize, a.ids)
-		a.setLen = len(copySet(shingles))
-		r.arrays = st.slab.pack(a, st.vocab)
+		var shingles []uint64
+		if shares != nil {
+			shares.arrays.retain(st.vocab)
+			r.arrays = shares.arrays
+			shingles = shingleSet(d.cfg.ShingleSize, shares.ids(st.vocab))
+		} else {
+			shingles = shingleSet(d.cfg.ShingleSize, a.ids)
+			a.setLen = len(copySet(shingles))
+			r.arrays = st.slab.pack(a, st.vocab)
+		}
 		st.hold(r, st.clusters[key], st.hasher.Sign(minhash.Signature{}, shingles), simhash.Sum(shingles))
 		loaded = append(loaded, r)
 	}

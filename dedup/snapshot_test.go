@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -269,4 +270,32 @@ func TestLoadsVersion4Snapshot(t *testing.T) {
 	// Saved again, it is a snapshot of this version, which loads.
 	_, err = Load(bytes.NewReader(snapshotOf(t, old)), Config{})
 	require.NoError(t, err)
+}
+
+// A snapshot whose story names the arrays of an earlier one with other
+// words (a different identity, or a text too short for them) is refused.
+func TestLoadRefusesSharedArraysOfOtherWords(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(r *storyRec)
+	}{
+		{"another identity", func(r *storyRec) { r.identity++ }},
+		{"a shorter text", func(r *storyRec) { r.textLen /= 2 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDetector(t, Config{})
+			s := readJSONL(t, filepath.Join("..", "testdata", "stories.jsonl"))[0].Story
+			_, err := d.Add(s)
+			require.NoError(t, err)
+			s.ID += "-again"
+			_, err = d.Add(s)
+			require.NoError(t, err)
+			again := d.st.stories.get(s.ID)
+			require.Equal(t, d.st.stories.get(strings.TrimSuffix(s.ID, "-again")).arrays.data, again.arrays.data)
+			tc.spoil(again)
+			_, err = Load(bytes.NewReader(snapshotOf(t, d)), Config{})
+			require.ErrorIs(t, err, ErrSnapshot)
+			assert.ErrorContains(t, err, "whose words differ")
+		})
+	}
 }
