@@ -113,32 +113,30 @@ func benchIndex(b *testing.B, p Params, n int, sig func(dst []uint32, i int) min
 		b.StartTimer()
 	}
 
-	b.Run("query stored", func(b *testing.B) {
-		var dst []int
-		i := 0
-		b.ReportAllocs()
-		for b.Loop() {
-			if i%batch == 0 {
-				fill(b, n-batch-i%(n-batch), sig)
+	// A query of a stored story, or of a new one: the batch of signatures
+	// at i starts with story first(i).
+	for _, q := range []struct {
+		name  string
+		first func(i int) int
+		sig   func(dst []uint32, i int) minhash.Signature
+	}{
+		{"query stored", func(i int) int { return n - batch - i%(n-batch) }, sig},
+		{"query new", func(i int) int { return 1<<40 + i }, randomSignature},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			var dst []int
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if i%batch == 0 {
+					fill(b, q.first(i), q.sig)
+				}
+				dst, _ = x.Query(dst[:0], sigs[i%batch])
+				i++
 			}
-			dst, _ = x.Query(dst[:0], sigs[i%batch])
-			i++
-		}
-		b.ReportMetric(perItem, "bytes/item")
-	})
-	b.Run("query new", func(b *testing.B) {
-		var dst []int
-		i := 0
-		b.ReportAllocs()
-		for b.Loop() {
-			if i%batch == 0 {
-				fill(b, 1<<40+i, randomSignature)
-			}
-			dst, _ = x.Query(dst[:0], sigs[i%batch])
-			i++
-		}
-		b.ReportMetric(perItem, "bytes/item")
-	})
+			b.ReportMetric(perItem, "bytes/item")
+		})
+	}
 	next, oldest := n, 0 // kept across runs of the sub-benchmark (-count)
 	b.Run("insert+remove", func(b *testing.B) {
 		i := 0

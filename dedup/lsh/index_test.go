@@ -128,6 +128,56 @@ func bruteForce(p Params, order []int, sigs map[int]minhash.Signature, q minhash
 	return out
 }
 
+// model is an Index[int] under random operations, with the signatures it
+// holds, by id, in the order they were inserted, which bruteForce scans.
+type model struct {
+	t      *testing.T
+	p      Params
+	x      *Index[int]
+	sigs   map[int]minhash.Signature
+	order  []int
+	nextID int
+}
+
+func newModel(t *testing.T, p Params) *model {
+	x, err := NewIndex[int](p)
+	require.NoError(t, err)
+	return &model{t: t, p: p, x: x, sigs: map[int]minhash.Signature{}}
+}
+
+// insert stores sig under a new id, by Insert or by QueryInsert (whose
+// candidates it checks) at random, and returns the id.
+func (m *model) insert(rng *rand.Rand, op int, sig minhash.Signature) int {
+	id := m.nextID
+	m.nextID++
+	if rng.IntN(2) == 0 {
+		require.NoError(m.t, m.x.Insert(id, sig))
+	} else {
+		got, err := m.x.QueryInsert(nil, id, sig)
+		require.NoError(m.t, err)
+		require.Equal(m.t, bruteForce(m.p, m.order, m.sigs, sig), got, "op %d", op)
+	}
+	m.sigs[id] = sig
+	m.order = append(m.order, id)
+	return id
+}
+
+// remove removes the id inserted i-th of those held and returns it.
+func (m *model) remove(i int) int {
+	id := m.order[i]
+	require.True(m.t, m.x.Remove(id))
+	delete(m.sigs, id)
+	m.order = slices.Delete(m.order, i, i+1)
+	return id
+}
+
+// query checks the candidates of q.
+func (m *model) query(op int, q minhash.Signature) {
+	got, err := m.x.Query(nil, q)
+	require.NoError(m.t, err)
+	require.Equal(m.t, bruteForce(m.p, m.order, m.sigs, q), got, "op %d", op)
+}
+
 // TestIndexMatchesBruteForce runs random inserts, removals and queries on
 // clustered signatures (variants of a few base sets, so that many share
 // bands) and checks every query against a brute-force scan.
@@ -137,62 +187,41 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, uint64(th*10)))
 			h := mustHasher(minhash.Config{Seed: 1})
 			p := mustOptimal(Config{Threshold: th})
-			x, err := NewIndex[int](p)
-			require.NoError(t, err)
+			m := newModel(t, p)
 			bases := make([][]uint64, 40)
 			for i := range bases {
 				bases[i] = randomSet(rng, 20+rng.IntN(200))
 			}
-			sigs := map[int]minhash.Signature{}
-			var order []int
-			nextID := 0
 			ops := 6000
 			if testing.Short() {
 				ops = 2000
 			}
 			for op := range ops {
 				switch r := rng.IntN(10); {
-				case r < 5 || len(order) == 0: // insert
+				case r < 5 || len(m.order) == 0: // insert
 					var set []uint64
 					if rng.IntN(50) > 0 {
 						set = variant(rng, bases[rng.IntN(len(bases))], rng.Float64()*0.6)
 					}
-					sig := h.Sign(minhash.Signature{}, set)
-					id := nextID
-					nextID++
-					if rng.IntN(2) == 0 {
-						require.NoError(t, x.Insert(id, sig))
-					} else {
-						got, err := x.QueryInsert(nil, id, sig)
-						require.NoError(t, err)
-						require.Equal(t, bruteForce(p, order, sigs, sig), got, "op %d", op)
-					}
-					sigs[id] = sig
-					order = append(order, id)
+					m.insert(rng, op, h.Sign(minhash.Signature{}, set))
 				case r < 8: // remove
-					i := rng.IntN(len(order))
-					require.True(t, x.Remove(order[i]))
-					delete(sigs, order[i])
-					order = slices.Delete(order, i, i+1)
+					m.remove(rng.IntN(len(m.order)))
 				default: // query a stored or a fresh signature
-					q := sigs[order[rng.IntN(len(order))]]
+					q := m.sigs[m.order[rng.IntN(len(m.order))]]
 					if rng.IntN(2) == 0 {
 						q = h.Sign(minhash.Signature{}, variant(rng, bases[rng.IntN(len(bases))], rng.Float64()))
 					}
-					got, err := x.Query(nil, q)
-					require.NoError(t, err)
-					require.Equal(t, bruteForce(p, order, sigs, q), got, "op %d", op)
+					m.query(op, q)
 				}
-				require.Equal(t, len(order), x.Len())
+				require.Equal(t, len(m.order), m.x.Len())
 			}
-			for _, id := range order {
-				got, err := x.Query(nil, sigs[id])
-				require.NoError(t, err)
-				require.Equal(t, bruteForce(p, order, sigs, sigs[id]), got)
+			for _, id := range m.order {
+				m.query(ops, m.sigs[id])
 			}
-			for _, id := range order {
-				require.True(t, x.Remove(id))
+			for len(m.order) > 0 {
+				m.remove(0)
 			}
+			x := m.x
 			for j := range x.tables {
 				assert.Zero(t, x.tables[j].used, "band %d table empties", j)
 			}

@@ -123,8 +123,8 @@ func TestTwinsMatchBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	h := mustHasher(minhash.Config{Seed: 3})
 	p := mustOptimal(Config{Threshold: 0.3})
-	x, err := NewIndex[int](p)
-	require.NoError(t, err)
+	m := newModel(t, p)
+	x := m.x
 	var pool []minhash.Signature
 	for range 5 {
 		base := randomSet(rng, 30+rng.IntN(200))
@@ -139,21 +139,19 @@ func TestTwinsMatchBruteForce(t *testing.T) {
 	for i := range pool {
 		same[i] = slices.IndexFunc(pool, func(s minhash.Signature) bool { return slices.Equal(s.Values, pool[i].Values) })
 	}
-	sigs := map[int]minhash.Signature{}
 	from := map[int]int{} // id -> same[its signature's index in pool]
-	var order []int
 	// checkTwins checks Twin for every id held against the earliest two
 	// ids of each signature, and that there is one entry per distinct
 	// non-empty signature.
 	checkTwins := func(op int) {
 		first := map[int][]int{}
-		for _, id := range order {
+		for _, id := range m.order {
 			if s := from[id]; !pool[s].IsEmpty() && len(first[s]) < 2 {
 				first[s] = append(first[s], id)
 			}
 		}
 		require.Equal(t, len(first), entriesInUse(x), "op %d: one entry per distinct signature", op)
-		for _, id := range order {
+		for _, id := range m.order {
 			var want []int
 			for _, o := range first[from[id]] {
 				if o != id {
@@ -167,55 +165,35 @@ func TestTwinsMatchBruteForce(t *testing.T) {
 			}
 		}
 	}
-	nextID := 0
 	ops := 5000
 	if testing.Short() {
 		ops = 1500
 	}
 	for op := range ops {
 		switch r := rng.IntN(10); {
-		case r < 5 || len(order) == 0: // insert
+		case r < 5 || len(m.order) == 0: // insert
 			k := rng.IntN(len(pool))
-			sig := pool[k]
-			id := nextID
-			nextID++
-			if rng.IntN(2) == 0 {
-				require.NoError(t, x.Insert(id, sig))
-			} else {
-				got, err := x.QueryInsert(nil, id, sig)
-				require.NoError(t, err)
-				require.Equal(t, bruteForce(p, order, sigs, sig), got, "op %d", op)
-			}
-			sigs[id] = sig
+			id := m.insert(rng, op, pool[k])
 			from[id] = same[k]
-			order = append(order, id)
-			require.ErrorIs(t, x.Insert(id, sig), ErrDuplicate)
+			require.ErrorIs(t, x.Insert(id, pool[k]), ErrDuplicate)
 		case r < 8: // remove
-			i := rng.IntN(len(order))
-			require.True(t, x.Remove(order[i]))
-			require.False(t, x.Remove(order[i]))
-			delete(sigs, order[i])
-			delete(from, order[i])
-			order = slices.Delete(order, i, i+1)
+			id := m.remove(rng.IntN(len(m.order)))
+			require.False(t, x.Remove(id))
+			delete(from, id)
 		default:
-			q := pool[rng.IntN(len(pool))]
-			got, err := x.Query(nil, q)
-			require.NoError(t, err)
-			require.Equal(t, bruteForce(p, order, sigs, q), got, "op %d", op)
+			m.query(op, pool[rng.IntN(len(pool))])
 		}
-		require.Equal(t, len(order), x.Len())
+		require.Equal(t, len(m.order), x.Len())
 		if op%8 == 0 {
 			checkTwins(op)
 		}
 	}
 	checkTwins(ops)
 	for _, q := range pool {
-		got, err := x.Query(nil, q)
-		require.NoError(t, err)
-		require.Equal(t, bruteForce(p, order, sigs, q), got)
+		m.query(ops, q)
 	}
-	for _, id := range order {
-		require.True(t, x.Remove(id))
+	for len(m.order) > 0 {
+		m.remove(0)
 	}
 	assert.Zero(t, x.Len())
 	assert.Zero(t, entriesInUse(x))
