@@ -25,10 +25,27 @@
 // 120) from 2024-01-01, in time order, so the detector's window (-window,
 // default 72 hours) holds n·window/span of them, 25,000 at the defaults.
 //
+// Reuters-21578 has 19,043 stories with a body, so a stream of a million
+// holds about 47 versions of each by its end, ten times as many as at
+// 100,000 stories: the work of comparing a story with the other versions
+// of its story grows along the stream, where in a real feed it is set by
+// how often a story is republished, not by how many stories are held.
+// -variants v (default 1) makes v variants of each Reuters story, each
+// word of which (but the 100 most frequent) is replaced by another word of
+// about its frequency in the Reuters stories (one of the 32 words of
+// consecutive frequency rank around it), so that variants share no
+// shingles while keeping the story's shape, length and word frequencies.
+// The edited stories are then drawn from the next 19,043 variants in the
+// order of all of them, as far in as the stream has gone: each variant is
+// live for about 1/(v-1) of the stream and gets its versions there, so
+// that with -n 1000000 -variants 10 a story has about as many versions
+// held when a million stories are held as the plain stream has at 100,000.
+//
 // # The report
 //
 // Every -every stories (default 100,000) one line gives the stories so far,
-// stories per second over the interval, and, after a forced garbage
+// stories per second over the interval, with the stream generated and
+// with Add alone, and, after a forced garbage
 // collection, the heap in use and the memory obtained from the system
 // (runtime.MemStats HeapInuse and Sys), the resident set size
 // (/proc/self/statm, 0 where it does not exist), and the stories and
@@ -51,9 +68,10 @@
 // own after the stream (signatures not counted).
 //
 // -cpuprofile and -memprofile write profiles of the stream for go tool pprof;
-// with -cpuprofile-from k the CPU profile starts after story k, so that
-// profiles of runs of different lengths compare the cost of an Add with
-// few stories held and with many.
+// with -cpuprofile-from k the CPU profile starts after story k, and with
+// -cpuprofile-for m it ends m stories later, so that profiles of two
+// stretches of one stream compare the cost of an Add with few stories held
+// and with many.
 // -stalltrace keeps the last second or so of an execution trace in memory
 // and writes it out after each Add slower than -stall (20 ms) and than all
 // before it, so that the slowest Add of the run is the last "Add" region of

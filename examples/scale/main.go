@@ -53,10 +53,12 @@ type options struct {
 	lshThresh  float64
 	cpuProfile string
 	cpuFrom    int
+	cpuFor     int
 	memProfile string
 	flatTol    float64
 	stallTrace string
 	stall      time.Duration
+	variants   int
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -69,10 +71,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.every, "every", 100_000, "print a reading every `k` stories")
 	fs.StringVar(&o.reuters, "reuters", "", "Reuters-21578 articles.jsonl (default $NEWSDUP_REUTERS, else shared/datasets beside the repository)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the stream")
+	fs.IntVar(&o.variants, "variants", 1, "draw the edited stories from `v` variants of each Reuters story, which share no shingles (see the package documentation)")
 	fs.BoolVar(&o.noPassages, "no-passages", false, "skip finding shared passages (Config.NoPassages)")
 	fs.Float64Var(&o.lshThresh, "lsh-threshold", dedup.DefaultLSHThreshold, "the Jaccard similarity around which the MinHash index finds candidate copies (Config.LSHThreshold)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the stream to `file`")
 	fs.IntVar(&o.cpuFrom, "cpuprofile-from", 0, "with -cpuprofile, start the profile after this many `stories`, so that it shows the cost of an Add with that many held")
+	fs.IntVar(&o.cpuFor, "cpuprofile-for", 0, "with -cpuprofile, end the profile after this many `stories` (0: at the end of the stream), so that two runs of one stream profile two stretches of it")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken at the end of the stream, to `file`")
 	fs.StringVar(&o.stallTrace, "stalltrace", "", "keep an execution trace of the last second or so in memory (runtime/trace's flight recorder) and write it to `file` after each Add slower than -stall and than every Add before: the slowest one is the trace's last Add region")
 	fs.DurationVar(&o.stall, "stall", 20*time.Millisecond, "the Add latency that -stalltrace writes a trace for")
@@ -90,6 +94,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -n must be at least 1", errUsage)
 	case o.every < 1:
 		return o, fmt.Errorf("%w: -every must be at least 1", errUsage)
+	case o.variants < 1:
+		return o, fmt.Errorf("%w: -variants must be at least 1", errUsage)
 	case o.days < 1:
 		return o, fmt.Errorf("%w: -days must be at least 1", errUsage)
 	case o.window == 0:
@@ -100,6 +106,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -flat must not be negative", errUsage)
 	case o.cpuFrom < 0 || o.cpuFrom >= o.n:
 		return o, fmt.Errorf("%w: -cpuprofile-from must be at least 0 and below -n", errUsage)
+	case o.cpuFor < 0:
+		return o, fmt.Errorf("%w: -cpuprofile-for must not be negative", errUsage)
 	}
 	return o, nil
 }
@@ -108,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 type reading struct {
 	stories   int
 	rate      float64 // stories/s over the interval since the last reading
+	addRate   float64 // stories/s of Add alone over the interval
 	heapInuse uint64
 	sys       uint64
 	rss       uint64 // 0 when unknown
@@ -218,8 +227,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	base := read(d, 0, 0)
 	fmt.Fprintf(w, "before the stream: heap in use %.1f MB (the source stories, the term cache warmed on them, the program), sys %.1f MB, rss %.1f MB\n",
 		mb(base.heapInuse), mb(base.sys), mb(base.rss))
-	fmt.Fprintf(w, "readings after a forced GC; stories/s and gc_cpu_%% (the share of the CPU time used that went to garbage collection) over the interval, reading time excluded\n")
-	fmt.Fprintf(w, "%10s %11s %14s %9s %9s %9s %9s %10s\n", "stories", "stories/s", "heap_inuse_MB", "sys_MB", "rss_MB", "held", "clusters", "gc_cpu_%")
+	fmt.Fprintf(w, "readings after a forced GC; stories/s, add/s (Add alone) and gc_cpu_%% (the share of the CPU time used that went to garbage collection) over the interval, reading time excluded\n")
+	fmt.Fprintf(w, "%10s %11s %9s %14s %9s %9s %9s %9s %10s\n", "stories", "stories/s", "add/s", "heap_inuse_MB", "sys_MB", "rss_MB", "held", "clusters", "gc_cpu_%")
 
 	var profile *os.File
 	if o.cpuProfile != "" {
@@ -256,7 +265,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	worst := o.stall // the slowest Add a trace was written for, or the threshold
 
-	gen := newGenerator(bases, o.seed, o.n, streamStart, span)
+	gen := newGenerator(bases, o.seed, o.n, streamStart, span, o.variants)
 	var hist histogram
 	slow := slowest{max: 5}
 	var kinds [3]int
@@ -265,6 +274,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var loop time.Duration // time in the loop, readings excluded
 	intervalStart := time.Now()
 	intervalStories := 0
+	var intervalAdd time.Duration // time in Add over the interval
 	used0, gc0 := cpuTimes()
 	var usedAll, gcAll float64
 	for i := range o.n {
@@ -272,6 +282,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			if err := startProfile(); err != nil {
 				return err
 			}
+		}
+		if o.cpuFor > 0 && i == o.cpuFrom+o.cpuFor {
+			pprof.StopCPUProfile()
 		}
 		s := gen.next()
 		var region *trace.Region
@@ -292,6 +305,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		hist.record(el)
+		intervalAdd += el
 		slow.add(i, el)
 		if err != nil {
 			rejected[errorKind(err)]++
@@ -308,14 +322,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 			used1, gc1 := cpuTimes()
 			usedAll, gcAll = usedAll+used1-used0, gcAll+gc1-gc0
 			r := read(d, i+1, float64(intervalStories)/el.Seconds())
+			r.addRate = float64(intervalStories) / intervalAdd.Seconds()
 			if used1 > used0 {
 				r.gcShare = (gc1 - gc0) / (used1 - used0)
 			}
 			readings = append(readings, r)
-			fmt.Fprintf(w, "%10d %11.0f %14.1f %9.1f %9.1f %9d %9d %10.1f\n", r.stories, r.rate, mb(r.heapInuse),
+			fmt.Fprintf(w, "%10d %11.0f %9.0f %14.1f %9.1f %9.1f %9d %9d %10.1f\n", r.stories, r.rate, r.addRate, mb(r.heapInuse),
 				mb(r.sys), mb(r.rss), r.held, r.clusters, 100*r.gcShare)
 			intervalStart = time.Now()
-			intervalStories = 0
+			intervalStories, intervalAdd = 0, 0
 			used0, gc0 = cpuTimes()
 		}
 	}
@@ -461,7 +476,7 @@ func lshBytes(bases []baseStory, o options, span time.Duration, cfg dedup.Config
 	if err != nil {
 		return 0, 0, err
 	}
-	gen := newGenerator(bases, o.seed, o.n, streamStart, span)
+	gen := newGenerator(bases, o.seed, o.n, streamStart, span, o.variants)
 	var held []dedup.Story
 	head := 0 // held[head:] are the stories in the window
 	for range o.n {

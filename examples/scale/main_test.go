@@ -24,10 +24,10 @@ func needReuters(t *testing.T) string {
 	return p
 }
 
-// readingLine matches one reading of the report: stories, stories/s, heap in
-// use, sys and rss in MB, stories held, clusters held and the share of CPU
-// time spent collecting garbage.
-var readingLine = regexp.MustCompile(`^ *(\d+) +(\d+) +([0-9.]+) +([0-9.]+) +([0-9.]+) +(\d+) +(\d+) +([0-9.]+)$`)
+// readingLine matches one reading of the report: stories, stories/s, add/s,
+// heap in use, sys and rss in MB, stories held, clusters held and the share
+// of CPU time spent collecting garbage.
+var readingLine = regexp.MustCompile(`^ *(\d+) +(\d+) +(\d+) +([0-9.]+) +([0-9.]+) +([0-9.]+) +(\d+) +(\d+) +([0-9.]+)$`)
 
 func TestRunReport(t *testing.T) {
 	needReuters(t)
@@ -49,20 +49,23 @@ func TestRunReport(t *testing.T) {
 	require.Len(t, readings, n/every, out)
 	for i, m := range readings {
 		assert.Equal(t, strconv.Itoa((i+1)*every), m[1], "stories so far")
-		for j, name := range []string{"stories/s", "heap in use", "sys", "rss"} {
+		for j, name := range []string{"stories/s", "add/s", "heap in use", "sys", "rss"} {
 			v, err := strconv.ParseFloat(m[2+j], 64)
 			require.NoError(t, err)
 			assert.Positive(t, v, "%s at reading %d", name, i)
 		}
-		held, _ := strconv.Atoi(m[6])
-		clusters, _ := strconv.Atoi(m[7])
+		all, _ := strconv.Atoi(m[2])
+		adds, _ := strconv.Atoi(m[3])
+		assert.GreaterOrEqual(t, adds, all, "Add alone is faster than Add and generating the stream, at reading %d", i)
+		held, _ := strconv.Atoi(m[7])
+		clusters, _ := strconv.Atoi(m[8])
 		// The detector holds n·(72h window + 24h lateness)/120 days
 		// stories (the stream comes in date order), and the few newest
 		// its stream time lags behind (1% of the 256 it samples).
 		assert.InDelta(t, n*4/120+3, held, max(2, float64(n)/120/24*2), "stories held at reading %d", i)
 		assert.Positive(t, clusters)
 		assert.LessOrEqual(t, clusters, held)
-		gc, err := strconv.ParseFloat(m[8], 64)
+		gc, err := strconv.ParseFloat(m[9], 64)
 		require.NoError(t, err)
 		// Zero when no collection ended within the interval: the
 		// runtime updates its CPU estimates at the end of each.
@@ -98,6 +101,8 @@ func TestParseFlags(t *testing.T) {
 		{"zero window", []string{"-window", "0"}, "-window must not be zero"},
 		{"zero LSH threshold", []string{"-lsh-threshold", "0"}, "-lsh-threshold must be above 0"},
 		{"LSH threshold of 1", []string{"-lsh-threshold", "1"}, "-lsh-threshold must be above 0"},
+		{"zero variants", []string{"-variants", "0"}, "-variants must be at least 1"},
+		{"negative profile length", []string{"-cpuprofile-for", "-1"}, "-cpuprofile-for must not be negative"},
 		{"argument", []string{"x"}, "unexpected arguments"},
 		{"unknown flag", []string{"-nope"}, "not defined"},
 	} {
@@ -183,8 +188,8 @@ func TestGenerator(t *testing.T) {
 		{title: "B", sentences: sentences("Rain fell in the region.\nFarmers said 30 pct of the crop was lost! Prices may rise.")},
 	}
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	a := newGenerator(bases, 5, 1000, start, 10*24*time.Hour)
-	b := newGenerator(bases, 5, 1000, start, 10*24*time.Hour)
+	a := newGenerator(bases, 5, 1000, start, 10*24*time.Hour, 1)
+	b := newGenerator(bases, 5, 1000, start, 10*24*time.Hour, 1)
 	prev := start.Add(-time.Hour)
 	ids := map[string]bool{}
 	for i := range 1000 {
@@ -223,7 +228,7 @@ func TestSentencesAndNumbers(t *testing.T) {
 			assert.Equal(t, tc.want, isNumber(tc.w))
 		})
 	}
-	g := newGenerator(nil, 1, 1, time.Time{}, time.Hour)
+	g := newGenerator(nil, 1, 1, time.Time{}, time.Hour, 1)
 	for _, w := range []string{"7", "42", "1,234.", "99999"} {
 		got := g.number(w)
 		assert.True(t, isNumber(got), "%q -> %q", w, got)
@@ -258,4 +263,45 @@ func TestRunStallTrace(t *testing.T) {
 	data, err := os.ReadFile(file)
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(data, []byte("go 1.")), "an execution trace starts with its version line")
+}
+
+func TestVariants(t *testing.T) {
+	// 300 words, word i said 300-i times: their ranks are their numbers.
+	w := func(i int) string {
+		return string(rune('k'+i/100)) + string(rune('a'+i/10%10)) + string(rune('a'+i%10))
+	}
+	var text strings.Builder
+	for i := range 300 {
+		for range 300 - i {
+			text.WriteString(w(i) + " ")
+		}
+	}
+	bases := []baseStory{{title: "t", sentences: []string{text.String()}}}
+	voc := newVocabulary(bases)
+	title := func(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+	assert.Equal(t, w(150), voc.word(w(150), 0), "variant 0 is the base")
+	assert.Equal(t, w(42), voc.word(w(42), 3), "the most frequent words are kept")
+	assert.Equal(t, "(42%", voc.word("(42%", 3), "a token without letters is kept")
+	assert.Equal(t, w(161), voc.word(w(160), 1))
+	assert.Equal(t, w(132), voc.word(w(163), 1), "a word rotates within its block of 32 (ranks 132 to 163)")
+	assert.Equal(t, "("+title(w(163))+"),", voc.word("("+title(w(160))+"),", 3), "case and punctuation are the original's")
+	assert.Equal(t, strings.ToUpper(w(163))+"'s", voc.word(strings.ToUpper(w(160))+"'s", 3), "upper case")
+	seen := map[string]bool{}
+	for v := range wordBlock {
+		x := voc.word(w(200), v)
+		assert.False(t, seen[x], "variant %d gives %s again", v, x)
+		seen[x] = true
+	}
+	assert.Equal(t, w(101)+" "+w(42), voc.variant(w(100)+"  "+w(42), 1))
+
+	// The title is in the block of the 8 least frequent words.
+	bases[0].title = w(299)
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	g := newGenerator(bases, 5, 200, start, time.Hour, 4)
+	titles := map[string]bool{}
+	for range 200 {
+		titles[strings.TrimLeft(g.next().Title, "UPDATE -")] = true
+	}
+	assert.Equal(t, map[string]bool{w(299): true, w(292): true, w(293): true, w(294): true}, titles,
+		"the stories are versions of the 4 variants of the base")
 }
