@@ -127,18 +127,19 @@ type Config struct {
 	// 7 days; a negative StoryHorizon keeps clusters only while they hold
 	// stories, joinable within Window.
 	StoryHorizon time.Duration
-	// EventHorizon is how long after its latest story a cluster stays
-	// joinable by a story that names a day of its event: a day one of its
-	// stories was published on, or the day before ("Update: man wounded in
-	// Nov. 2 shooting dies", three weeks on). English month names are read
-	// ("Nov. 2", "November 2, 2016"); a day without a year is taken in the
-	// year that puts it nearest before the story's date; a story that names
-	// more than two days names none. Such a story is held to half the
-	// similarity penalty of the story horizon (0.1 at most, however far
-	// back). Past the story horizon a cluster is kept in outline (its 32
-	// heaviest terms, its years, times and event days), found only by its
-	// days and heaviest terms. Default 30 days; a value not above
-	// StoryHorizon, or negative, turns this off.
+	// EventHorizon is how long after its latest story a cluster stays joinable
+	// by a story that names a day of its event: a day one of its stories was
+	// published on, or named in the week before it was published ("Friday",
+	// "March 18"), or the day before one ("Update: man wounded in Nov. 2
+	// shooting dies", three weeks on). English month names are read ("Nov. 2",
+	// "November 2, 2016"); a day without a year is taken in the year that puts
+	// it nearest before the story's date; a story that names more than two
+	// days names none. Such a story is held to half the similarity penalty of
+	// the story horizon (0.1 at most, however far back). Past the story
+	// horizon a cluster is kept in outline (its 32 heaviest terms, its years,
+	// times and event days), found only by its days and heaviest terms.
+	// Default 30 days; a value not above StoryHorizon, or negative, turns this
+	// off.
 	EventHorizon time.Duration
 
 	// BoilerplateStories is the number of different clusters a line of text

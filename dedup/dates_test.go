@@ -72,3 +72,36 @@ func TestEventDays(t *testing.T) {
 	assert.True(t, cl.namesEventDay([]int32{8, 100}))
 	assert.False(t, cl.namesEventDay([]int32{8, 100, 200}), "a story naming more than maxEvidenceDays days names none of one event")
 }
+
+func TestReportedDays(t *testing.T) {
+	an, err := shingle.NewAnalyzer(shingle.Config{Language: "english"})
+	require.NoError(t, err)
+	day := func(s string) int32 {
+		d, err := time.Parse(time.DateOnly, s)
+		require.NoError(t, err)
+		return dayOf(d)
+	}
+	// 2016-03-21 was a Monday.
+	at := time.Date(2016, 3, 21, 15, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name, text string
+		at         time.Time
+		want       []int32
+	}{
+		{"a weekday of the week before", "The call came in at 5:45 p.m. Friday.", at, []int32{day("2016-03-18")}},
+		{"the day itself", "Police said on Monday the shooting was an accident.", at, []int32{day("2016-03-21")}},
+		{"two weekdays", "Shot on Friday, he died on Saturday.", at, []int32{day("2016-03-18"), day("2016-03-19")}},
+		{"three weekdays name none", "Friday, Saturday and Sunday", at, nil},
+		{"not capitalised", "the friday prayers", at, nil},
+		{"a date of the week before", "The March 18 shooting was an accident.", at, []int32{day("2016-03-18")}},
+		{"a date further back", "The March 2 shooting was an accident.", at, nil},
+		{"a date to come", "The hearing is set for March 24.", at, nil},
+		{"dates and a weekday", "The March 19 shooting; police spoke on Friday.", at, []int32{day("2016-03-19"), day("2016-03-18")}},
+		{"undated", "The March 18 shooting on Friday.", time.Time{}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			lists := [][]shingle.Token{an.Tokens(nil, c.text)}
+			assert.Equal(t, c.want, reportedDays(lists, namedDays(lists, c.at), c.at))
+		})
+	}
+}

@@ -93,11 +93,12 @@
 // does not grow with the cluster's age.
 //
 // A report weeks after an event names its day ("Update: man wounded in
-// Nov. 2 shooting dies"). Past the story horizon a cluster is kept in
-// outline (its 32 heaviest terms, years, times and the days its stories were
-// published on) until Config.EventHorizon (30 days) after its latest story,
-// found through an index of its days and heaviest terms; a story that names
-// one of those days, or the day before one, in English ("Nov. 2",
+// Nov. 2 shooting dies"). Past the story horizon a cluster is kept in outline
+// (its 32 heaviest terms, years, times and the days of its event: the days
+// its stories were published on, and the days they name in the week before,
+// as dates or weekdays) until Config.EventHorizon (30 days) after its latest
+// story, found through an index of its days and heaviest terms; a story that
+// names one of those days, or the day before one, in English ("Nov. 2",
 // "November 2, 2016", read against the story's own date) may join it, with
 // half the penalty for the time between them that the story horizon sets
 // (0.1 at most). A story that names no such day cannot, nor one that names

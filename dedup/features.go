@@ -45,6 +45,7 @@ type features struct {
 	numbers  []uint32       // their word ids, sorted
 	year     int            // latest year named in the text, 0 if none
 	days     []int32        // days named in the text (see namedDays)
+	reported []int32        // days of the week up to its publication it names (see reportedDays)
 	// identity is the hash of the content words, in order: two texts with
 	// the same words, once normalised, have the same identity.
 	identity uint64
@@ -97,7 +98,9 @@ func featuresOf(st *state, p *prepared) *features {
 	f.figures = slices.Compact(f.figures)
 	f.numbers = termIDs(f.figures)
 	if p.english {
-		f.days = namedDays([][]shingle.Token{p.title, p.tokens}, p.story.Time)
+		lists := [][]shingle.Token{p.title, p.tokens}
+		f.days = namedDays(lists, p.story.Time)
+		f.reported = reportedDays(lists, f.days, p.story.Time)
 	}
 	f.vec, f.names = weigh(st, p, f, nil)
 	f.termIDs = termIDs(f.vec.Terms)
@@ -146,7 +149,7 @@ func vector(st *state, p *prepared, f *features, skip func(line uint64) bool) cl
 // the terms of the vector that are names or figures (most of their
 // occurrences capitalised or numbers, as entityBoost counts them) and rare,
 // with an inverse document frequency of rareName or more (see
-// clusterScore), sorted.
+// clusterScore), and not site furniture (see furnitureClusters), sorted.
 func weigh(st *state, p *prepared, f *features, skip func(line uint64) bool) (cluster.Vector, []uint64) {
 	type occ struct {
 		hash   uint64
@@ -201,7 +204,7 @@ func weigh(st *state, p *prepared, f *features, skip func(line uint64) bool) (cl
 		x := (1 + math.Log(tf)) * idf
 		if 2*entity > n {
 			x *= entityBoost
-			if idf >= rareName {
+			if idf >= rareName && !st.furniture(occs[i].hash) {
 				names = append(names, occs[i].hash)
 			}
 		}

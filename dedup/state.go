@@ -201,6 +201,9 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	st.attach(rec, cl, f.top, f.sig, f.fp)
 	if !s.Time.IsZero() {
 		cl.addEventDay(dayOf(s.Time))
+		for _, d := range f.reported {
+			cl.addEventDay(d)
+		}
 	}
 	return rec
 }

@@ -3,6 +3,7 @@ package dedup
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -256,16 +257,44 @@ func TestSharesNames(t *testing.T) {
 		"two names shared are not enough")
 }
 
+// A name held by furnitureClusters clusters or more (an outlet's name, the
+// promotional line of a site) is not a rare name of a story, however rare
+// in the background table; it still weighs in its term vector.
+func TestFurnitureNames(t *testing.T) {
+	d := newDetector(t, Config{})
+	rng := rand.New(rand.NewPCG(3, 4))
+	day := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	promo := " Tomas Kettlow of Baystone Capital will answer questions on the live page."
+	for i := range furnitureClusters {
+		r, err := d.Add(Story{ID: fmt.Sprint("site-", i), Time: day.Add(time.Duration(i) * time.Hour), Text: randomText(rng, 150) + promo})
+		require.NoError(t, err)
+		require.Equal(t, New, r.Kind, "each story a cluster of its own")
+	}
+	p, f := featuresFor(t, d, Story{ID: "next", Time: day.Add(24 * time.Hour), Text: "Police said Kevran Moltaby was shot in Dravenport." + promo})
+	names := make(map[string]bool)
+	for _, tok := range p.tokens {
+		if _, ok := slices.BinarySearch(f.names, tok.Hash); ok {
+			names[tok.Term] = true
+		}
+	}
+	assert.True(t, names["moltabi"], "a name of the story: %v", names)
+	assert.False(t, names["kettlow"], "a name of the site: %v", names)
+	assert.NotZero(t, weight(f, "kettlow"), "it still weighs in the vector")
+}
+
 // A follow-up that names the day of a cluster's event and two of its rare
-// names joins it below the threshold, when no other cluster comes close.
+// names joins it below the threshold, when no other cluster that the day
+// or the names fit too comes close.
 func TestNamesEvent(t *testing.T) {
 	d, day, cl := shootingCluster(t)
+	// Another cluster whose event is of the same day.
+	other := func() *clusterRec { return &clusterRec{days: []int32{dayOf(day)}} }
 	joins := func(s Story, score float64, others ...float64) bool {
 		t.Helper()
 		p, f := featuresFor(t, d, s)
 		scored := []scoredCluster{{cl, score}}
 		for _, o := range others {
-			scored = append(scored, scoredCluster{&clusterRec{}, o})
+			scored = append(scored, scoredCluster{other(), o})
 		}
 		return namesEvent(d.st, p, f, cl, score, scored)
 	}
@@ -275,6 +304,9 @@ func TestNamesEvent(t *testing.T) {
 	assert.True(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.2))
 	assert.True(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.2, 0.09), "the next cluster is 0.11 behind")
 	assert.False(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.2, 0.12), "another cluster comes within 0.1")
+	p, f := featuresFor(t, d, Story{ID: "next", Time: later, Text: followUp})
+	assert.True(t, namesEvent(d.st, p, f, cl, 0.2, []scoredCluster{{cl, 0.2}, {&clusterRec{}, 0.25}}),
+		"a cluster that scores more, but of another day and with none of the names, does not count")
 	assert.False(t, joins(Story{ID: "next", Time: later, Text: followUp}, 0.12), "below eventJoin")
 	assert.False(t, joins(Story{ID: "undated", Text: followUp}, 0.2), "an undated story")
 	assert.False(t, joins(Story{ID: "noday", Time: later, Text: "Neighbours of Kevran Moltaby marched to city hall. " +

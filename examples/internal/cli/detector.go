@@ -132,7 +132,7 @@ func DetectorFlags(fs *flag.FlagSet, c *dedup.Config, rename map[string]string) 
 		fs.Var(Window{D: &c.StoryHorizon}, n, "how long after its latest story a cluster stays joinable as the same story (a `duration`; the similarity needed grows beyond -window); off keeps a cluster joinable only within -window of its stories")
 	}
 	if n := name("event-horizon"); n != "" {
-		fs.Var(Window{D: &c.EventHorizon}, n, "how long after its latest story a cluster stays joinable by a story that names a day of its event (\"Nov. 2\": a day its stories were published on, or the day before; a story naming more than two days names none), with half the similarity penalty of -story-horizon (a `duration`); off, or one not above -story-horizon, turns this off")
+		fs.Var(Window{D: &c.EventHorizon}, n, "how long after its latest story a cluster stays joinable by a story that names a day of its event (\"Nov. 2\": a day its stories were published on or named in the week before, or the day before one; a story naming more than two days names none), with half the similarity penalty of -story-horizon (a `duration`); off, or one not above -story-horizon, turns this off")
 	}
 	floatVar(&c.SameStoryThreshold, "same-story", "similarity to a cluster as a whole (0 to 1) at which a story that is not a copy joins it as the same story; higher keeps more stories apart")
 	intVar(&c.BoilerplateStories, "boilerplate", "a line of text seen in this many different clusters counts as site boilerplate (sign-up boxes, footers) and is ignored (at most 8)")
