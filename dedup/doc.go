@@ -20,8 +20,9 @@
 // Copy means the same text republished: trimmed, re-headlined, wrapped in site
 // boilerplate, lightly edited. Candidates come from the MinHash LSH index over
 // word 5-shingles (Broder 1997; one-permutation hashing with densification),
-// from the SimHash index (Charikar 2002; Manku, Jain and Das Sarma 2007),
-// from anchor shingles (one shingle in eight, chosen by its hash, so a copy
+// from the SimHash index (Charikar 2002; Manku, Jain and Das Sarma 2007)
+// when the LSH index gives none, or more than are checked, from anchor
+// shingles (one shingle in eight, chosen by its hash, so a copy
 // cut to a few paragraphs of a long story, far from it in Jaccard
 // similarity, still shares some with it) and from the latest members of the
 // clusters most alike in words; each is
