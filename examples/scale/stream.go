@@ -119,7 +119,7 @@ const (
 // headline). The same bases, seed, count and span give the same stream.
 type generator struct {
 	bases    []baseStory
-	variants int         // versions of each base that share no words with it (see vocabulary)
+	variants int         // variants of each base, which share no shingles (see vocabulary)
 	vocab    *vocabulary // nil when variants is 1
 	r        *rand.Rand
 	start    time.Time
@@ -297,9 +297,10 @@ func (g *generator) number(w string) string {
 // is the base with each of its words (but the most frequent) replaced by
 // another word of about its frequency in the bases, so that variants of one
 // base share no shingles while keeping its shape, its length and the
-// frequencies of its words; with -variants V the stream draws from V times
-// as many stories, and holds as many versions of each at V·100,000 stories
-// as the plain stream does at 100,000.
+// frequencies of its words. With -variants V the stream draws from V times
+// as many stories, each for a stretch of the stream (see generator.base):
+// a million stories with V = 10 hold about as many versions of each as
+// the plain stream holds at 100,000.
 const (
 	keptWords = 100 // most frequent words, which variants keep
 	wordBlock = 32  // words of consecutive frequency rank that a variant rotates among
