@@ -23,8 +23,9 @@ import (
 //
 // Time still counts, as it does in the stream: two clusters merge when the
 // gap between them is within Config.StoryHorizon, or within
-// Config.EventHorizon when a story of one names a day the other's stories
-// were published on (or the day before it). Undated clusters, and every
+// Config.EventHorizon when a story of one names a day of the other's event
+// (a day its stories were published on or named in the week before, or the
+// day before one), as in the stream (see reportWindow). Undated clusters, and every
 // cluster with no window (a negative Config.Window), are compared whatever
 // their dates. Two clusters whose stories name days, none of them a day of
 // the other (see daysConflict), are two events of one kind and stay apart.
@@ -59,7 +60,7 @@ type outline struct {
 	seq         int // order in which Batch met the cluster: ties go to the earlier
 	sum         cluster.Centroid
 	first, last time.Time // its earliest and latest dated stories
-	days        []int32   // days its stories were published on (see addEventDay)
+	days        []int32   // days of its event: its stories' days and the days they report (see reportWindow)
 	named       []int32   // days its stories name, sorted, at most maxEventDays
 	into        *outline  // the outline it was merged into, if any
 	terms       []uint64  // its heaviest terms, under which relinkAll finds it
@@ -120,6 +121,9 @@ func (ol *outlines) observe(p *prepared, f *features, r *Result) *outline {
 			o.last = t
 		}
 		o.days = addDay(o.days, dayOf(t))
+		for _, d := range f.reported {
+			o.days = addDay(o.days, d)
+		}
 	}
 	if len(f.days) <= maxEvidenceDays {
 		for _, d := range f.days {

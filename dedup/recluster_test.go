@@ -118,6 +118,19 @@ func TestBatchRelinksFragments(t *testing.T) {
 		assert.Equal(t, "a", rs[1].Cluster, "the same day named")
 	})
 
+	t.Run("a day reported", func(t *testing.T) {
+		// t0 is a Monday: a's "Friday" is March 1, a day of its event,
+		// which b, weeks later, names as a date.
+		a := Story{ID: "a", Language: "en", Text: "Police said the shooting was Friday.\n\n" + ta, Time: t0}
+		b := Story{ID: "b", Language: "en", Text: "The March 1 shooting.\n\n" + tb, Time: far}
+		rs, _ := batch(a, b)
+		assert.Equal(t, "a", rs[1].Cluster, "b names a day of a's event")
+		assert.Equal(t, stream(a, b)[1].Cluster, rs[1].Cluster, "as the stream has it")
+		b.Text = "The March 2 shooting.\n\n" + tb
+		rs, _ = batch(a, b)
+		assert.Equal(t, "b", rs[1].Cluster, "another day")
+	})
+
 	t.Run("weak agreement", func(t *testing.T) {
 		rs, _ := batch(Story{ID: "a", Text: weakA, Time: t0}, Story{ID: "b", Text: weakB, Time: t0.Add(time.Hour)})
 		assert.Equal(t, "b", rs[1].Cluster)
@@ -141,4 +154,17 @@ func TestDaysConflict(t *testing.T) {
 		assert.Equal(t, c.want, daysConflict(c.a, c.b), c.why)
 		assert.Equal(t, c.want, daysConflict(c.b, c.a), c.why)
 	}
+}
+
+// An outline's event days are those of the stream's clusters: the days its
+// stories were published and the days they report (see reportWindow).
+func TestOutlineDaysReported(t *testing.T) {
+	d := newDetector(t, Config{})
+	monday := time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+	p, f := featuresFor(t, d, Story{ID: "a", Language: "en", Time: monday,
+		Text: "Police said the shooting was Friday. A man was hurt in the March 2 fight."})
+	o := newOutlines().observe(p, f, &Result{ID: "a", Kind: New, Cluster: "a"})
+	day := func(m, dd int) int32 { return dayOf(time.Date(2024, time.Month(m), dd, 0, 0, 0, 0, time.UTC)) }
+	assert.Equal(t, []int32{day(3, 1), day(3, 2), day(3, 4)}, o.days)
+	assert.Equal(t, []int32{day(3, 2)}, o.named)
 }
