@@ -80,6 +80,40 @@ Economists polled before the report had forecast claims would come in at %s. A d
 	assert.Equal(t, "claims-2", r.Matches[0].ID)
 }
 
+// In a series told again with new figures (here 32 weekly reports of one
+// template), no version is a copy of another, and a version sent again is
+// a copy of its own, the oldest as much as the latest, however many
+// versions that are not its copies share its text.
+func TestSeriesKeepsItsResentVersions(t *testing.T) {
+	const template = `Output of the Harrow mills rose to %s tonnes last week, the board said in its weekly report on the state of the northern wool trade, which it has published every Monday since the mills were merged.
+
+Buyers from the coastal towns said demand for heavy cloth held up well through the cold spell, while orders for light cloth slowed as merchants waited for the spring prices to be set by the board at its next meeting.
+
+Stocks at the ports stood at %s tonnes. The board repeated that it would not change its rules on exports before the end of the season, and said the new looms at the western mills would start work as planned.
+
+The board expects output of %s tonnes in the coming week and %s in the month, its chairman told reporters after the meeting.`
+	rng := rand.New(rand.NewPCG(7, 8))
+	n := func() string { return fmt.Sprint(1000 + rng.IntN(90000)) }
+	d := newDetector(t, Config{Window: -1})
+	t0 := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	var versions []string
+	for i := range 32 {
+		text := fmt.Sprintf(template, n(), n(), n(), n())
+		r, err := d.Add(Story{ID: fmt.Sprint("week-", i), Text: text, Time: t0.Add(time.Duration(i) * time.Hour)})
+		require.NoError(t, err)
+		require.NotEqual(t, Copy, r.Kind, "version %d has figures of its own", i)
+		versions = append(versions, text)
+	}
+	later := t0.Add(100 * time.Hour)
+	for _, i := range []int{0, 5, len(versions) - 1} {
+		r, err := d.Add(Story{ID: fmt.Sprint("resend-", i), Text: versions[i], Time: later})
+		require.NoError(t, err)
+		assert.Equal(t, Copy, r.Kind, "version %d sent again", i)
+		require.NotEmpty(t, r.Matches)
+		assert.Equal(t, fmt.Sprint("week-", i), r.Matches[0].ID)
+	}
+}
+
 // The figures of text only one story has are nothing the other disagrees
 // with: a site's copy of a wire story, cut before the paragraph with the
 // story's figures, carries the day of its dateline and the year of its
