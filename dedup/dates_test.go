@@ -10,19 +10,30 @@ import (
 	"github.com/newsdup/newsdup/shingle"
 )
 
-func TestNamedDays(t *testing.T) {
+// englishTokens returns the tokens of each text (a title, a body) as the
+// English analyser gives them: the lists namedDays and reportedDays read.
+func englishTokens(t *testing.T, texts ...string) [][]shingle.Token {
+	t.Helper()
 	an, err := shingle.NewAnalyzer(shingle.Config{Language: "english"})
 	require.NoError(t, err)
-	day := func(s string) int32 {
-		d, err := time.Parse(time.DateOnly, s)
-		require.NoError(t, err)
-		return dayOf(d)
+	lists := make([][]shingle.Token, len(texts))
+	for i, text := range texts {
+		lists[i] = an.Tokens(nil, text)
 	}
-	at := func(s string) time.Time {
-		d, err := time.Parse(time.DateOnly, s)
-		require.NoError(t, err)
-		return d.Add(15 * time.Hour)
-	}
+	return lists
+}
+
+// dateOf parses a date written 2006-01-02, at midnight UTC.
+func dateOf(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	require.NoError(t, err)
+	return d
+}
+
+func TestNamedDays(t *testing.T) {
+	day := func(s string) int32 { return dayOf(dateOf(t, s)) }
+	at := func(s string) time.Time { return dateOf(t, s).Add(15 * time.Hour) }
 	for _, c := range []struct {
 		name, text string
 		at         time.Time
@@ -42,13 +53,13 @@ func TestNamedDays(t *testing.T) {
 		{"29 February", "Born on Feb. 29, 2016", at("2016-11-01"), []int32{day("2016-02-29")}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, namedDays([][]shingle.Token{an.Tokens(nil, c.text)}, c.at))
+			assert.Equal(t, c.want, namedDays(englishTokens(t, c.text), c.at))
 		})
 	}
 	t.Run("title and text, bounded", func(t *testing.T) {
-		title := an.Tokens(nil, "After the Nov. 2 shooting")
-		text := an.Tokens(nil, "Jan. 1, Jan. 2, Jan. 3, Jan. 4, Jan. 5, Jan. 6, Jan. 7, Jan. 8, Jan. 9, Jan. 10")
-		got := namedDays([][]shingle.Token{title, text}, at("2016-11-22"))
+		lists := englishTokens(t, "After the Nov. 2 shooting",
+			"Jan. 1, Jan. 2, Jan. 3, Jan. 4, Jan. 5, Jan. 6, Jan. 7, Jan. 8, Jan. 9, Jan. 10")
+		got := namedDays(lists, at("2016-11-22"))
 		assert.Len(t, got, maxNamedDays)
 		assert.Contains(t, got, day("2016-11-02"), "the title's day is read first")
 	})
@@ -74,13 +85,7 @@ func TestEventDays(t *testing.T) {
 }
 
 func TestReportedDays(t *testing.T) {
-	an, err := shingle.NewAnalyzer(shingle.Config{Language: "english"})
-	require.NoError(t, err)
-	day := func(s string) int32 {
-		d, err := time.Parse(time.DateOnly, s)
-		require.NoError(t, err)
-		return dayOf(d)
-	}
+	day := func(s string) int32 { return dayOf(dateOf(t, s)) }
 	// 2016-03-21 was a Monday.
 	at := time.Date(2016, 3, 21, 15, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
@@ -100,7 +105,7 @@ func TestReportedDays(t *testing.T) {
 		{"undated", "The March 18 shooting on Friday.", time.Time{}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			lists := [][]shingle.Token{an.Tokens(nil, c.text)}
+			lists := englishTokens(t, c.text)
 			assert.Equal(t, c.want, reportedDays(lists, namedDays(lists, c.at), c.at))
 		})
 	}

@@ -164,7 +164,7 @@ func TestOutlineDaysReported(t *testing.T) {
 	p, f := featuresFor(t, d, Story{ID: "a", Language: "en", Time: monday,
 		Text: "Police said the shooting was Friday. A man was hurt in the March 2 fight."})
 	o := newOutlines().observe(p, f, &Result{ID: "a", Kind: New, Cluster: "a"})
-	day := func(m, dd int) int32 { return dayOf(time.Date(2024, time.Month(m), dd, 0, 0, 0, 0, time.UTC)) }
-	assert.Equal(t, []int32{day(3, 1), day(3, 2), day(3, 4)}, o.days)
-	assert.Equal(t, []int32{day(3, 2)}, o.named)
+	day := func(s string) int32 { return dayOf(dateOf(t, s)) }
+	assert.Equal(t, []int32{day("2024-03-01"), day("2024-03-02"), day("2024-03-04")}, o.days)
+	assert.Equal(t, []int32{day("2024-03-02")}, o.named)
 }

@@ -46,3 +46,14 @@ func randomSet(rng *rand.Rand, n int) []uint64 {
 	}
 	return s
 }
+
+// similarTriple returns 300 random features (base) and the signatures of
+// base (a), of a variant of it with about 5% changed (b, Jaccard
+// similarity about 0.9 with a) and of 300 unrelated features (c).
+func similarTriple(rng *rand.Rand, h *minhash.Hasher) (base []uint64, a, b, c minhash.Signature) {
+	base = randomSet(rng, 300)
+	a = h.Sign(minhash.Signature{}, base)
+	b = h.Sign(minhash.Signature{}, variant(rng, base, 0.05))
+	c = h.Sign(minhash.Signature{}, randomSet(rng, 300))
+	return base, a, b, c
+}

@@ -25,10 +25,7 @@ func TestTwins(t *testing.T) {
 	h := mustHasher(minhash.Config{})
 	x, err := NewIndex[string](mustOptimal(Config{}))
 	require.NoError(t, err)
-	base := randomSet(rng, 300)
-	a := h.Sign(minhash.Signature{}, base)
-	b := h.Sign(minhash.Signature{}, variant(rng, base, 0.05)) // J about 0.9
-	c := h.Sign(minhash.Signature{}, randomSet(rng, 300))      // unrelated
+	_, a, b, c := similarTriple(rng, h) // b near a, c unrelated
 	query := func(sig minhash.Signature) []string {
 		t.Helper()
 		got, err := x.Query(nil, sig)
