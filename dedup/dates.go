@@ -128,6 +128,21 @@ func (cl *clusterRec) addEventDay(d int32) {
 	cl.days = addDay(cl.days, d)
 }
 
+// addStoryDays adds to event days (see addDay) those a story dated at gives
+// its cluster's event: the day it was published and the days it reports
+// (see reportedDays). An undated story gives none. A stream's clusters and
+// Batch's outlines take them alike.
+func addStoryDays(days []int32, at time.Time, reported []int32) []int32 {
+	if at.IsZero() {
+		return days
+	}
+	days = addDay(days, dayOf(at))
+	for _, d := range reported {
+		days = addDay(days, d)
+	}
+	return days
+}
+
 // A report names the day of its event as a date ("April 10") or, within the
 // week, as a weekday ("Friday night"), and the first report of a shooting on
 // a Friday night may come on the Monday: the days a story names in the week

@@ -120,11 +120,8 @@ func (ol *outlines) observe(p *prepared, f *features, r *Result) *outline {
 		if t.After(o.last) {
 			o.last = t
 		}
-		o.days = addDay(o.days, dayOf(t))
-		for _, d := range f.reported {
-			o.days = addDay(o.days, d)
-		}
 	}
+	o.days = addStoryDays(o.days, p.story.Time, f.reported)
 	if len(f.days) <= maxEvidenceDays {
 		for _, d := range f.days {
 			o.named = addDay(o.named, d)

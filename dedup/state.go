@@ -199,12 +199,7 @@ func (st *state) insert(p *prepared, f *features, dec decision, seq, source uint
 	}
 	st.learnLines(p.lines, cl.key)
 	st.attach(rec, cl, f.top, f.sig, f.fp)
-	if !s.Time.IsZero() {
-		cl.addEventDay(dayOf(s.Time))
-		for _, d := range f.reported {
-			cl.addEventDay(d)
-		}
-	}
+	cl.days = addStoryDays(cl.days, s.Time, f.reported)
 	return rec
 }
 
