@@ -200,11 +200,12 @@ func weigh(st *state, p *prepared, f *features, skip func(line uint64) bool) (cl
 				entity++
 			}
 		}
-		idf := st.idf(occs[i].hash)
+		df := st.df[occs[i].hash]
+		idf := st.idfOf(df)
 		x := (1 + math.Log(tf)) * idf
 		if 2*entity > n {
 			x *= entityBoost
-			if idf >= rareName && !st.furniture(occs[i].hash) {
+			if idf >= rareName && !st.furniture(occs[i].hash, df) {
 				names = append(names, occs[i].hash)
 			}
 		}

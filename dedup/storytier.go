@@ -67,10 +67,11 @@ const (
 // 20 none of the gain.
 const furnitureClusters = 10
 
-// furniture reports whether a term is held by furnitureClusters or more
-// clusters (the clusters counted on top of its background count).
-func (st *state) furniture(t uint64) bool {
-	return st.df[t] >= st.bg.df[t]+furnitureClusters
+// furniture reports whether a term whose count in st.df is df is held by
+// furnitureClusters or more clusters (the clusters counted on top of its
+// background count).
+func (st *state) furniture(t uint64, df uint32) bool {
+	return df >= st.bg.df[t]+furnitureClusters
 }
 
 // A dated story that names a day of a cluster's event (see namesEventDay)
