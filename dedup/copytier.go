@@ -166,7 +166,8 @@ func sortCopies(copies []copyMatch) []copyMatch {
 // when it has at least shortCopyShingles shingles and all of them are in
 // the other story.
 func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool) {
-	j, c, shared := f.probeSet(st).overlap(st.vocab, rec)
+	probe := f.probeSet(st)
+	j, c, shared := probe.overlap(st.vocab, rec)
 	need := st.cfg.MinSharedShingles
 	if short := min(len(f.set), int(rec.arrays.shingles)); short < need {
 		if f.identity == rec.identity && len(f.content) > 0 {
@@ -177,7 +178,7 @@ func isCopy(st *state, p *prepared, f *features, rec *storyRec) (copyMatch, bool
 	whole := j >= st.cfg.CopyJaccard || c >= st.cfg.CopyContainment
 	// The cheap tests first: most candidates fail them, and the figure
 	// check and partialCopy cost more.
-	if shared < need || !whole && !longStretch(c, shared) || numbersConflict(st, f, rec) {
+	if shared < need || !whole && !longStretch(c, shared) || numbersConflict(st, f, rec, probe.ids) {
 		return copyMatch{}, false
 	}
 	if !whole && !partialCopy(st, p, f, rec, c, shared) {
@@ -278,7 +279,7 @@ func sharesInside(st *state, p *prepared, f *features, rec *storyRec, skip map[u
 			}
 		}
 	}
-	_, containment, shared := minhash.Overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), st.copySetOf(rec))
+	_, containment, shared := minhash.Overlap(copySet(shingleSet(st.cfg.ShingleSize, ids)), f.heldSet(st, rec))
 	return longStretch(containment, shared)
 }
 
@@ -298,7 +299,10 @@ func longStretch(containment float64, shared int) bool {
 // sentences both tell. The figures of text only one of them has, such as an
 // outlet's dateline ("May 27") or the year of its copyright line, are
 // nothing the other disagrees with.
-func numbersConflict(st *state, f *features, rec *storyRec) bool {
+//
+// ids are rec's content word ids (storyRec.ids), which the caller has
+// decoded already.
+func numbersConflict(st *state, f *features, rec *storyRec, ids []uint32) bool {
 	// Only figures one story has and the other lacks can be missing: when
 	// neither has two of those, nothing the one tells is missing from the
 	// other, and the words need not be read.
@@ -307,7 +311,7 @@ func numbersConflict(st *state, f *features, rec *storyRec) bool {
 		return false
 	}
 	a := f.figureContexts().toldBy(rec.vec(st.vocab).has)
-	b := figureContextsOf(rec.ids(st.vocab), other).told(f.termIDs)
+	b := figureContextsOf(ids, other).told(f.termIDs)
 	if len(a) <= len(b) {
 		return figuresMissing(a, other)
 	}
@@ -443,9 +447,9 @@ func carriesOthers(st *state, f *features, rec *storyRec) bool {
 			continue
 		}
 		if set == nil {
-			set = st.copySetOf(rec)
+			set = f.heldSet(st, rec)
 		}
-		if _, c, _ := minhash.Overlap(st.copySetOf(m), set); c < st.cfg.CopyContainment {
+		if _, c, _ := minhash.Overlap(f.heldSet(st, m), set); c < st.cfg.CopyContainment {
 			continue
 		}
 		if _, _, shared := f.probeSet(st).overlap(st.vocab, m); shared == 0 && m.vec(st.vocab).dot(f.vec) < digestSimilarity {
@@ -465,7 +469,7 @@ func dropCarried(st *state, f *features, copies []copyMatch) []copyMatch {
 	digest := false
 	for i, a := range copies {
 		for _, b := range copies[i+1:] {
-			if carried(a) && carried(b) && unrelated(st, a.rec, b.rec) {
+			if carried(a) && carried(b) && unrelated(st, f, a.rec, b.rec) {
 				digest = true
 			}
 		}
@@ -478,8 +482,8 @@ func dropCarried(st *state, f *features, copies []copyMatch) []copyMatch {
 
 // unrelated reports whether two held stories share no word sequence and are
 // less similar in words than digestSimilarity.
-func unrelated(st *state, a, b *storyRec) bool {
-	if _, _, shared := minhash.Overlap(st.copySetOf(a), st.copySetOf(b)); shared > 0 {
+func unrelated(st *state, f *features, a, b *storyRec) bool {
+	if _, _, shared := minhash.Overlap(f.heldSet(st, a), f.heldSet(st, b)); shared > 0 {
 		return false
 	}
 	return a.vec(st.vocab).dot(b.vec(st.vocab).vector()) < digestSimilarity

@@ -33,6 +33,7 @@ type features struct {
 	shingles []uint64               // sorted distinct word shingles of content
 	set      []uint32               // the shingles as copy checks compare them (copySet)
 	probe    *setProbe              // set, to match held stories with (see probeSet)
+	heldSets map[*storyRec][]uint32 // copy sets of held stories, hashed once per decision (see heldSet)
 	figCtx   figureContexts[uint64] // see figureContexts
 	figDone  bool
 	sig      minhash.Signature
@@ -129,6 +130,22 @@ func (f *features) probeSet(st *state) *setProbe {
 		f.probe = newSetProbe(f.set, st.cfg.ShingleSize)
 	}
 	return f.probe
+}
+
+// heldSet returns the copy set of a held story (state.copySetOf), hashed on
+// first use and kept for the rest of the story's decision: the digest
+// checks compare each copy candidate with the latest members of its
+// cluster, the same members for every candidate of that cluster.
+func (f *features) heldSet(st *state, rec *storyRec) []uint32 {
+	if s, ok := f.heldSets[rec]; ok {
+		return s
+	}
+	if f.heldSets == nil {
+		f.heldSets = make(map[*storyRec][]uint32)
+	}
+	s := st.copySetOf(rec)
+	f.heldSets[rec] = s
+	return s
 }
 
 // vector returns the term vector of a story: its title and the words of the

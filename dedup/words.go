@@ -269,13 +269,13 @@ func newSetProbe(set []uint32, k int) *setProbe {
 }
 
 // overlap returns what minhash.Overlap returns for the set and the copy set
-// of rec.
+// of rec. Until the next call, p.ids holds rec's content word ids.
 func (p *setProbe) overlap(dict *termTable, rec *storyRec) (jaccard, containment float64, shared int) {
+	p.ids = rec.appendIDs(dict, p.ids[:0])
 	nb := int(rec.arrays.shingles)
 	if p.n == 0 || nb == 0 {
 		return 0, 0, 0
 	}
-	p.ids = rec.appendIDs(dict, p.ids[:0])
 	p.hashes = appendCopyHashes(p.hashes[:0], p.ids, p.k)
 	if p.stamp++; p.stamp == 0 {
 		clear(p.stamps)
