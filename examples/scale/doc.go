@@ -72,6 +72,13 @@
 // -cpuprofile-for m it ends m stories later, so that profiles of two
 // stretches of one stream compare the cost of an Add with few stories held
 // and with many.
+// -stop k ends the run after the first k stories of the -n stories of the
+// stream, which are the same stories as in a run of the whole stream. The
+// readings of one run on a shared machine reflect how busy the machine was
+// at each stretch as much as the stories held; -stop measures the first
+// stretch again, as many times as it fits, alongside a run of the whole
+// stream (each run on a core of its own, GOMAXPROCS=1 taskset -c N), so
+// that the first and the last stretch are compared in the same conditions.
 // -stalltrace keeps the last second or so of an execution trace in memory
 // and writes it out after each Add slower than -stall (20 ms) and than all
 // before it, so that the slowest Add of the run is the last "Add" region of

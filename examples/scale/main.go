@@ -59,6 +59,7 @@ type options struct {
 	stallTrace string
 	stall      time.Duration
 	variants   int
+	stop       int // stories run, of the n of the stream
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -66,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.n, "n", 1_000_000, "stories in the stream")
+	fs.IntVar(&o.stop, "stop", 0, "end the run after the first `k` stories of the stream (0: all of them): run alongside a run of the whole stream, it measures the first stretch again in the same conditions of the machine")
 	fs.DurationVar(&o.window, "window", dedup.DefaultWindow, "the detector's time window (Config.Window)")
 	fs.IntVar(&o.days, "days", 120, "days the stream's publication times span")
 	fs.IntVar(&o.every, "every", 100_000, "print a reading every `k` stories")
@@ -104,6 +106,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -lsh-threshold must be above 0 and below 1", errUsage)
 	case o.flatTol < 0:
 		return o, fmt.Errorf("%w: -flat must not be negative", errUsage)
+	case o.stop < 0 || o.stop > o.n:
+		return o, fmt.Errorf("%w: -stop must be at least 0 and at most -n", errUsage)
 	case o.cpuFrom < 0 || o.cpuFrom >= o.n:
 		return o, fmt.Errorf("%w: -cpuprofile-from must be at least 0 and below -n", errUsage)
 	case o.cpuFor < 0:
@@ -221,6 +225,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		"or republished (%.0f%% of the stream)\n", len(bases), path, copyRate*100)
 	fmt.Fprintf(w, "machine: %d cores (GOMAXPROCS %d), %s %s/%s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if o.stop > 0 && o.stop < o.n {
+		fmt.Fprintf(w, "the run stops after story %d (-stop)\n", o.stop)
+	}
 	if fullAt < o.n {
 		fmt.Fprintf(w, "the window holds about %d stories: it is full after about story %d\n", fullAt, fullAt)
 	}
@@ -266,6 +273,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	worst := o.stall // the slowest Add a trace was written for, or the threshold
 
 	gen := newGenerator(bases, o.seed, o.n, streamStart, span, o.variants)
+	stories := o.n // stories run
+	if o.stop > 0 {
+		stories = o.stop
+	}
 	var hist histogram
 	slow := slowest{max: 5}
 	var kinds [3]int
@@ -277,7 +288,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var intervalAdd time.Duration // time in Add over the interval
 	used0, gc0 := cpuTimes()
 	var usedAll, gcAll float64
-	for i := range o.n {
+	for i := range stories {
 		if i == o.cpuFrom && i > 0 {
 			if err := startProfile(); err != nil {
 				return err
@@ -316,7 +327,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			kinds[res.Kind]++
 		}
 		intervalStories++
-		if (i+1)%o.every == 0 || i+1 == o.n {
+		if (i+1)%o.every == 0 || i+1 == stories {
 			el := time.Since(intervalStart)
 			loop += el
 			used1, gc1 := cpuTimes()
@@ -343,7 +354,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintln(w, flatness(readings, fullAt, o.flatTol))
 	fmt.Fprintf(w, "total: %d stories in %v: %.0f stories/s (Add alone: %.0f stories/s; the rest is generating the stream)\n",
-		o.n, loop.Round(time.Millisecond), float64(o.n)/loop.Seconds(), float64(hist.n)/hist.sum.Seconds())
+		stories, loop.Round(time.Millisecond), float64(stories)/loop.Seconds(), float64(hist.n)/hist.sum.Seconds())
 	if usedAll > 0 {
 		fmt.Fprintf(w, "garbage collection: %.1f%% of the CPU time used in the stream (runtime/metrics estimates; forced collections of the readings excluded)\n", 100*gcAll/usedAll)
 	} else {
@@ -352,13 +363,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(w, "Add latency: p50 %v, p90 %v, p99 %v, p99.9 %v, max %v (upper bounds of 1/8-octave buckets, %d Adds)\n",
 		hist.quantile(0.5), hist.quantile(0.9), hist.quantile(0.99), hist.quantile(0.999), hist.max, hist.n)
 	fmt.Fprintf(w, "slowest Adds: %s\n", slow)
-	fmt.Fprintf(w, "verdicts: %s\n", verdicts(kinds, rejected, o.n))
+	fmt.Fprintf(w, "verdicts: %s\n", verdicts(kinds, rejected, stories))
 
 	last := readings[len(readings)-1]
 	if last.held > 0 {
 		fmt.Fprintf(w, "bytes per story held: %.0f (heap in use above the reading before the stream, %.1f MB, / %d stories held)\n",
 			float64(int64(last.heapInuse)-int64(base.heapInuse))/float64(last.held),
 			mb(last.heapInuse-min(last.heapInuse, base.heapInuse)), last.held)
+		if stories < o.n {
+			fmt.Fprintf(w, "LSH index alone: not measured (the run stopped after story %d of %d)\n", stories, o.n)
+			return nil
+		}
 		perStory, n, err := lshBytes(bases, o, span, cfg, d.LSHParams())
 		if err != nil {
 			return err

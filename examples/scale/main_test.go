@@ -103,6 +103,8 @@ func TestParseFlags(t *testing.T) {
 		{"LSH threshold of 1", []string{"-lsh-threshold", "1"}, "-lsh-threshold must be above 0"},
 		{"zero variants", []string{"-variants", "0"}, "-variants must be at least 1"},
 		{"negative profile length", []string{"-cpuprofile-for", "-1"}, "-cpuprofile-for must not be negative"},
+		{"negative stop", []string{"-stop", "-1"}, "-stop must be at least 0 and at most -n"},
+		{"stop beyond the stream", []string{"-n", "10", "-stop", "11"}, "-stop must be at least 0 and at most -n"},
 		{"argument", []string{"x"}, "unexpected arguments"},
 		{"unknown flag", []string{"-nope"}, "not defined"},
 	} {
@@ -126,6 +128,35 @@ func TestParseFlags(t *testing.T) {
 		assert.Equal(t, 72*time.Hour, o.window)
 		assert.Equal(t, 120, o.days)
 	})
+}
+
+// TestStop checks that -stop runs the first stories of the same stream: the
+// readings it takes hold what the run of the whole stream held then.
+func TestStop(t *testing.T) {
+	needReuters(t)
+	lines := func(args ...string) (readings [][]string, out string) {
+		var stdout, stderr bytes.Buffer
+		require.NoError(t, run(append([]string{"-n", "3000", "-every", "1000", "-days", "4", "-window", "96h"}, args...), &stdout, &stderr), stderr.String())
+		out = stdout.String()
+		for l := range strings.SplitSeq(out, "\n") {
+			if m := readingLine.FindStringSubmatch(l); m != nil {
+				readings = append(readings, m)
+			}
+		}
+		return readings, out
+	}
+	whole, _ := lines()
+	first, out := lines("-stop", "2000")
+	require.Len(t, whole, 3)
+	require.Len(t, first, 2, out)
+	for i, m := range first {
+		assert.Equal(t, whole[i][1], m[1], "stories at reading %d", i)
+		assert.Equal(t, whole[i][7], m[7], "stories held at reading %d", i)
+		assert.Equal(t, whole[i][8], m[8], "clusters held at reading %d", i)
+	}
+	assert.Contains(t, out, "the run stops after story 2000 (-stop)")
+	assert.Regexp(t, `(?m)^total: 2000 stories in `, out)
+	assert.Regexp(t, `(?m)^LSH index alone: not measured \(the run stopped after story 2000 of 3000\)$`, out)
 }
 
 func TestMissingReuters(t *testing.T) {
