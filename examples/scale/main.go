@@ -110,6 +110,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("%w: -stop must be at least 0 and at most -n", errUsage)
 	case o.cpuFrom < 0 || o.cpuFrom >= o.n:
 		return o, fmt.Errorf("%w: -cpuprofile-from must be at least 0 and below -n", errUsage)
+	case o.stop > 0 && o.cpuFrom >= o.stop:
+		return o, fmt.Errorf("%w: -cpuprofile-from must be below -stop", errUsage)
 	case o.cpuFor < 0:
 		return o, fmt.Errorf("%w: -cpuprofile-for must not be negative", errUsage)
 	}

@@ -105,6 +105,7 @@ func TestParseFlags(t *testing.T) {
 		{"negative profile length", []string{"-cpuprofile-for", "-1"}, "-cpuprofile-for must not be negative"},
 		{"negative stop", []string{"-stop", "-1"}, "-stop must be at least 0 and at most -n"},
 		{"stop beyond the stream", []string{"-n", "10", "-stop", "11"}, "-stop must be at least 0 and at most -n"},
+		{"profile after the stop", []string{"-n", "10", "-stop", "5", "-cpuprofile-from", "5"}, "-cpuprofile-from must be below -stop"},
 		{"argument", []string{"x"}, "unexpected arguments"},
 		{"unknown flag", []string{"-nope"}, "not defined"},
 	} {
