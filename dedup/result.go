@@ -33,8 +33,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 		r.Merged = append(r.Merged, m.id)
 	}
 	job := &passageJob{text: p.story.Text, words: f.words, ids: f.ids, quotes: p.quotes}
-	add := func(m *storyRec, kind Kind, j, c float64) {
-		sim := m.vec(st.vocab).dot(f.vec)
+	add := func(m *storyRec, kind Kind, j, c, sim float64) {
 		score := sim
 		if kind == Copy {
 			score = max(j, c)
@@ -50,7 +49,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 		if len(r.Matches) == st.cfg.MaxMatches {
 			break
 		}
-		add(c.rec, Copy, c.jaccard, c.containment)
+		add(c.rec, Copy, c.jaccard, c.containment, c.rec.vec(st.vocab).dot(f.vec))
 		listed[c.rec] = true
 	}
 	if dec.cl != nil && len(r.Matches) < st.cfg.MaxMatches {
@@ -61,7 +60,9 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 		var others []scored
 		members := st.members.View(dec.cl.members)
 		for _, m := range members[max(0, len(members)-matchMembers):] {
-			if !listed[m] && m.id != p.story.ID {
+			// The story itself is rec when it was added (and listed); a
+			// story only queried may have a held namesake, known by its id.
+			if !listed[m] && (rec != nil || m.id != p.story.ID) {
 				others = append(others, scored{m, m.vec(st.vocab).dot(f.vec)})
 			}
 		}
@@ -73,7 +74,7 @@ func resultOf(st *state, p *prepared, f *features, dec decision, rec *storyRec) 
 		})
 		for _, o := range others[:min(len(others), st.cfg.MaxMatches-len(r.Matches))] {
 			j, c, _ := f.probeSet(st).overlap(st.vocab, o.m)
-			add(o.m, SameStory, j, c)
+			add(o.m, SameStory, j, c, o.sim)
 		}
 	}
 	if st.cfg.NoPassages || len(r.Matches) == 0 {

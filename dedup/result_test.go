@@ -38,6 +38,16 @@ func TestResultMatches(t *testing.T) {
 			}
 		}
 	}
+	t.Run("a held story queried is never its own match", func(t *testing.T) {
+		for _, s := range []Story{agency, rewrite} {
+			r, err := d.Query(s)
+			require.NoError(t, err)
+			require.NotEmpty(t, r.Matches, s.ID)
+			for _, m := range r.Matches {
+				assert.NotEqual(t, s.ID, m.ID, "never itself")
+			}
+		}
+	})
 	t.Run("a new story matches nothing", func(t *testing.T) {
 		r, err := d.Query(Story{ID: "other", Text: "A chess tournament opened in Reykjavik with forty grandmasters."})
 		require.NoError(t, err)
