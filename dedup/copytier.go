@@ -441,15 +441,11 @@ const digestSimilarity = 0.1
 // members of its cluster.
 func carriesOthers(st *state, f *features, rec *storyRec) bool {
 	members := st.members.View(rec.cl.members)
-	var set []uint32 // rec's copy set, hashed again when first needed
 	for _, m := range members[max(0, len(members)-copyMembers):] {
 		if m == rec || m.arrays.shingles >= rec.arrays.shingles {
 			continue
 		}
-		if set == nil {
-			set = f.heldSet(st, rec)
-		}
-		if _, c, _ := minhash.Overlap(f.heldSet(st, m), set); c < st.cfg.CopyContainment {
+		if _, c, _ := minhash.Overlap(f.heldSet(st, m), f.heldSet(st, rec)); c < st.cfg.CopyContainment {
 			continue
 		}
 		if _, _, shared := f.probeSet(st).overlap(st.vocab, m); shared == 0 && m.vec(st.vocab).dot(f.vec) < digestSimilarity {
