@@ -218,7 +218,7 @@ func weigh(st *state, p *prepared, f *features, skip func(line uint64) bool) (cl
 			}
 		}
 		df := st.df[occs[i].hash]
-		idf := st.idfOf(df)
+		idf := st.idf(df)
 		x := (1 + math.Log(tf)) * idf
 		if 2*entity > n {
 			x *= entityBoost

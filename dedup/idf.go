@@ -41,10 +41,8 @@ var loadBackground = sync.OnceValues(func() (*dfTable, error) {
 // rather than stories matters: twenty versions of one story must not make its
 // own names look common, while names found across many different stories of
 // the moment (the topic of the week) should weigh less. st.df starts as a copy
-// of the background counts, so one lookup gives the sum.
-func (st *state) idf(t uint64) float64 { return st.idfOf(st.df[t]) }
-
-// idfOf is idf for a term whose count in st.df is df.
-func (st *state) idfOf(df uint32) float64 {
+// of the background counts, so one lookup gives the sum: df is the term's
+// count in st.df.
+func (st *state) idf(df uint32) float64 {
 	return math.Log((float64(st.bg.docs+len(st.clusters)) + 1) / (float64(df) + 1))
 }

@@ -22,8 +22,8 @@ func TestIDF(t *testing.T) {
 	d := newDetector(t, Config{Window: -1})
 	st := d.st
 	common, rare := shingle.HashString("said"), shingle.HashString("quetzalcoatl")
-	assert.Less(t, st.idf(common), st.idf(rare), "a common word weighs less")
-	before := st.idf(rare)
+	assert.Less(t, st.idf(st.df[common]), st.idf(st.df[rare]), "a common word weighs less")
+	before := st.idf(st.df[rare])
 	for i, text := range []string{
 		"An exhibition of Aztec sculpture opens at the capital's national museum on Friday, with a stone Quetzalcoatl lent by Mexico City and gold jewellery from Oaxaca.",
 		"Farmers in Brittany blocked roads with tractors on Tuesday to protest against import rules for Brazilian beef; a trade group called its new brand Quetzalcoatl.",
@@ -33,6 +33,6 @@ func TestIDF(t *testing.T) {
 		require.NoError(t, err)
 	}
 	require.Len(t, d.Clusters(), 3)
-	assert.Less(t, st.idf(rare), before, "a word found in many clusters held weighs less")
+	assert.Less(t, st.idf(st.df[rare]), before, "a word found in many clusters held weighs less")
 	assert.Equal(t, uint32(3), st.df[rare]-d.st.bg.df[rare], "counted once per cluster")
 }
